@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Lint, type-check, check the import layers and the migrations, then run the tests on SQLite and
+# on PostgreSQL (T4B_TEST_DATABASE_URL, default the local server's `test` database). Extra
+# arguments go to pytest. Under CI (CI=true) a PostgreSQL that does not answer is a failure.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+. scripts/venv.sh
+bin=.venv/bin
+
+echo "== ruff"
+$bin/ruff check .
+$bin/ruff format --check .
+echo "== mypy --strict"
+$bin/mypy
+echo "== import layers"
+$bin/lint-imports --no-cache
+echo "== alembic check (models and migrations agree)"
+check_db="$(mktemp -d)/check.db"
+T4B_DATABASE_URL="sqlite:///$check_db" $bin/alembic upgrade head >/dev/null
+T4B_DATABASE_URL="sqlite:///$check_db" $bin/alembic check
+
+echo "== tests on SQLite"
+env -u T4B_TEST_DATABASE_URL $bin/pytest "$@"
+
+pg_url="${T4B_TEST_DATABASE_URL:-postgresql+psycopg://postgres@127.0.0.1:5432/test}"
+if $bin/python - "$pg_url" <<'PY'
+import sys
+import psycopg
+from sqlalchemy.engine import make_url
+url = make_url(sys.argv[1]).set(drivername="postgresql")
+try:
+    psycopg.connect(url.render_as_string(hide_password=False), connect_timeout=3).close()
+except Exception as error:
+    print(f"PostgreSQL does not answer at {sys.argv[1]}: {error}", file=sys.stderr)
+    sys.exit(1)
+PY
+then
+    echo "== tests on PostgreSQL"
+    # The slow tests (wheel build, a served process) use their own SQLite files: once is enough.
+    T4B_TEST_DATABASE_URL="$pg_url" $bin/pytest -m "not slow" "$@"
+elif [ -n "${CI:-}" ]; then
+    echo "error: CI must run the suite on PostgreSQL too" >&2
+    exit 1
+else
+    echo "!! SKIPPED the PostgreSQL run: no server answers at $pg_url (CI runs it)" >&2
+fi

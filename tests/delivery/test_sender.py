@@ -1,0 +1,141 @@
+import io
+from datetime import timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, sessionmaker
+
+from tests.factories import make_enrollment
+from text4baby_ru.clock import FixedClock
+from text4baby_ru.delivery.models import MessageKind, MessageStatus, OutboundMessage
+from text4baby_ru.delivery.sender import send_due
+from text4baby_ru.gateways.base import (
+    AmbiguousGatewayError,
+    OutgoingSms,
+    PermanentGatewayError,
+    SendReceipt,
+    TransientGatewayError,
+)
+from text4baby_ru.gateways.console import ConsoleGateway
+
+
+def _queue(session: Session, clock: FixedClock, key: str, **overrides: object) -> OutboundMessage:
+    enrollment = overrides.pop("enrollment", None) or make_enrollment(session)
+    message = OutboundMessage(
+        kind=MessageKind.TIP,
+        person_id=enrollment.person_id,  # type: ignore[attr-defined]
+        enrollment_id=enrollment.id,  # type: ignore[attr-defined]
+        content_key=key,
+        language="ru",
+        body="Сегодня отличный день, чтобы выпить воды.",
+        status=MessageStatus.QUEUED,
+        due_at=clock.now() - timedelta(minutes=1),
+        created_at=clock.now(),
+        updated_at=clock.now(),
+    )
+    for name, value in overrides.items():
+        setattr(message, name, value)
+    session.add(message)
+    session.commit()
+    return message
+
+
+class ScriptedGateway:
+    """A unit-test gateway that raises the errors it is given, in order, then succeeds."""
+
+    name = "scripted"
+
+    def __init__(self, *errors: Exception) -> None:
+        self.errors = list(errors)
+        self.calls: list[OutgoingSms] = []
+
+    def send(self, sms: OutgoingSms) -> SendReceipt:
+        self.calls.append(sms)
+        if self.errors:
+            raise self.errors.pop(0)
+        return SendReceipt(provider_sid=f"SM{sms.message_id}", status="queued")
+
+
+def _status(session: Session, message: OutboundMessage) -> OutboundMessage:
+    session.expire_all()
+    row = session.scalar(select(OutboundMessage).where(OutboundMessage.id == message.id))
+    assert row is not None
+    return row
+
+
+def test_console_prints_the_message_with_a_masked_number_and_marks_it_delivered(
+    session: Session, sessions: sessionmaker[Session], clock: FixedClock
+) -> None:
+    message = _queue(session, clock, "pregnancy.w20.1")
+    out = io.StringIO()
+    report = send_due(sessions=sessions, gateway=ConsoleGateway(out), clock=clock, worker="t")
+    assert report.sent == 1
+    printed = out.getvalue()
+    assert "Сегодня отличный день" in printed and "***" in printed and "+7916" not in printed
+    row = _status(session, message)
+    assert row.status is MessageStatus.DELIVERED and row.provider_sid == f"console-{message.id}"
+
+
+def test_a_second_pass_sends_nothing_again(
+    session: Session, sessions: sessionmaker[Session], clock: FixedClock
+) -> None:
+    _queue(session, clock, "pregnancy.w20.1")
+    gateway = ScriptedGateway()
+    send_due(sessions=sessions, gateway=gateway, clock=clock, worker="t")
+    send_due(sessions=sessions, gateway=gateway, clock=clock, worker="t")
+    assert len(gateway.calls) == 1
+
+
+def test_a_future_message_waits_for_its_time(
+    session: Session, sessions: sessionmaker[Session], clock: FixedClock
+) -> None:
+    _queue(session, clock, "pregnancy.w20.1", due_at=clock.now() + timedelta(hours=1))
+    gateway = ScriptedGateway()
+    send_due(sessions=sessions, gateway=gateway, clock=clock, worker="t")
+    assert gateway.calls == []
+    clock.advance(timedelta(hours=1))
+    send_due(sessions=sessions, gateway=gateway, clock=clock, worker="t")
+    assert len(gateway.calls) == 1
+
+
+def test_transient_errors_are_retried_after_a_backoff_permanent_ones_never(
+    session: Session, sessions: sessionmaker[Session], clock: FixedClock
+) -> None:
+    retry = _queue(session, clock, "pregnancy.w20.1")
+    gateway = ScriptedGateway(TransientGatewayError("429", code="20429"))
+    send_due(sessions=sessions, gateway=gateway, clock=clock, worker="t")
+    row = _status(session, retry)
+    assert row.status is MessageStatus.QUEUED and row.next_attempt_at is not None
+    clock.set(row.next_attempt_at)
+    send_due(sessions=sessions, gateway=gateway, clock=clock, worker="t")
+    assert _status(session, retry).status is MessageStatus.SENT
+
+    dead = _queue(session, clock, "pregnancy.w20.2")
+    gateway = ScriptedGateway(PermanentGatewayError("invalid number", code="21211"))
+    send_due(sessions=sessions, gateway=gateway, clock=clock, worker="t")
+    clock.advance(timedelta(days=1))
+    send_due(sessions=sessions, gateway=gateway, clock=clock, worker="t")
+    row = _status(session, dead)
+    assert (row.status, row.error_code, len(gateway.calls)) == (MessageStatus.FAILED, "21211", 1)
+
+
+def test_an_ambiguous_outcome_is_unknown_and_never_resent(
+    session: Session, sessions: sessionmaker[Session], clock: FixedClock
+) -> None:
+    message = _queue(session, clock, "pregnancy.w20.1")
+    gateway = ScriptedGateway(AmbiguousGatewayError("read timeout"))
+    send_due(sessions=sessions, gateway=gateway, clock=clock, worker="t")
+    clock.advance(timedelta(days=1))
+    send_due(sessions=sessions, gateway=gateway, clock=clock, worker="t")
+    assert _status(session, message).status is MessageStatus.UNKNOWN
+    assert len(gateway.calls) == 1
+
+
+def test_an_expired_message_is_not_sent(
+    session: Session, sessions: sessionmaker[Session], clock: FixedClock
+) -> None:
+    message = _queue(
+        session, clock, "pregnancy.w20.1", expires_at=clock.now() - timedelta(seconds=1)
+    )
+    gateway = ScriptedGateway()
+    send_due(sessions=sessions, gateway=gateway, clock=clock, worker="t")
+    assert gateway.calls == [] and _status(session, message).status is MessageStatus.EXPIRED

@@ -1,0 +1,122 @@
+"""The command line as an operator uses it: real processes against a real database file."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+
+def run(*args: str, env: dict[str, str], timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "text4baby_ru", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+
+
+@pytest.fixture
+def env(tmp_path: Path) -> dict[str, str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("T4B_", "TWILIO_"))}
+    return clean | {"T4B_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}"}
+
+
+def test_help_names_every_command(env: dict[str, str]) -> None:
+    out = run("--help", env=env).stdout
+    for command in (
+        "db",
+        "content",
+        "serve",
+        "worker",
+        "dispatch",
+        "subscribers",
+        "users",
+        "journey",
+    ):
+        assert command in out
+
+
+def test_a_command_before_db_upgrade_says_what_to_do(env: dict[str, str]) -> None:
+    result = run("users", "list", env=env)
+    assert result.returncode == 2
+    assert "db upgrade" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_upgrade_import_and_create_user_end_to_end(env: dict[str, str]) -> None:
+    assert run("db", "upgrade", env=env).returncode == 0
+    imported = run("content", "import", env=env)
+    assert imported.returncode == 0, imported.stderr
+    assert "texts added" in imported.stdout
+    assert "0 texts added" in run("content", "import", env=env).stdout  # idempotent
+    created = run("users", "create", "--role", "editor", "--name", "Мария", env=env)
+    assert created.returncode == 0
+    token = created.stdout.strip().splitlines()[-1]
+    assert token.startswith("t4b_") and " " not in token
+    assert "Мария" in run("users", "list", env=env).stdout
+
+
+def test_lint_fails_with_exit_1_on_a_broken_library(env: dict[str, str], tmp_path: Path) -> None:
+    (tmp_path / "lib").mkdir()
+    (tmp_path / "lib" / "library.yaml").write_text("version: x\n", encoding="utf-8")
+    result = run("content", "lint", str(tmp_path / "lib"), env=env)
+    assert result.returncode == 1
+    assert "coverage" in result.stdout
+
+
+def test_journey_json_lists_dated_rendered_tips(env: dict[str, str]) -> None:
+    result = run("journey", "--born", "2026-11-01", "--lang", "en", "--json", env=env)
+    assert result.returncode == 0, result.stderr
+    items = json.loads(result.stdout)
+    assert items and set(items[0]) >= {"date", "track", "week", "key", "text"}
+    assert all(i["track"] == "baby" for i in items)
+    assert items[-1]["week"] == 52
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.mark.slow
+def test_serve_answers_health_and_docs_and_a_second_scheduler_is_refused(
+    env: dict[str, str],
+) -> None:
+    assert run("db", "upgrade", env=env).returncode == 0
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "text4baby_ru", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                health = httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2)
+                break
+            except httpx.TransportError:
+                assert server.poll() is None, server.communicate()[1]
+                assert time.monotonic() < deadline, "server did not start"
+                time.sleep(0.2)
+        assert health.json() == {"status": "ok"}
+        assert httpx.get(f"http://127.0.0.1:{port}/docs", timeout=5).status_code == 200
+        httpx.get(f"http://127.0.0.1:{port}/api/v1/subscribers/%2B79160000123", timeout=5)
+        second = run("serve", "--port", str(_free_port()), env=env, timeout=30)
+        assert second.returncode == 2 and "another scheduler" in second.stderr
+    finally:
+        server.terminate()
+        _, stderr = server.communicate(timeout=30)
+    assert "/api/v1/subscribers/" in stderr  # the access log is on...
+    assert "79160000123" not in stderr  # ...and masks the number

@@ -1,0 +1,83 @@
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import Engine, select, text
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from tests.factories import T0, make_enrollment, make_person
+from text4baby_ru.delivery.models import MessageKind, MessageStatus, OutboundMessage
+from text4baby_ru.enrollment.models import Enrollment, SubscriberStatus
+from text4baby_ru.schema import metadata
+
+
+def test_models_and_migrations_agree(engine: Engine) -> None:
+    with engine.connect() as conn:
+        diff = compare_metadata(
+            MigrationContext.configure(conn, opts={"compare_type": True}), metadata
+        )
+    assert diff == []
+
+
+def test_timestamps_come_back_aware_utc(session: Session) -> None:
+    moscow = timezone(timedelta(hours=3))
+    person = make_person(session, created_at=datetime(2026, 11, 30, 13, 0, tzinfo=moscow))
+    session.expire_all()
+    stored = session.scalar(select(type(person).created_at).where(type(person).id == person.id))
+    assert stored == datetime(2026, 11, 30, 10, 0, tzinfo=UTC)
+    assert stored is not None and stored.tzinfo is not None and stored.utcoffset() == timedelta(0)
+
+
+def test_naive_timestamps_are_refused(session: Session) -> None:
+    with pytest.raises(Exception, match="naive"):
+        make_person(session, created_at=datetime(2026, 11, 30, 10, 0))
+
+
+def test_a_status_outside_the_enum_is_refused_by_the_database(session: Session) -> None:
+    enrollment = make_enrollment(session)
+    with pytest.raises(IntegrityError), session.begin_nested():
+        session.execute(
+            text("UPDATE enrollments SET status = 'gone' WHERE id = :id"), {"id": enrollment.id}
+        )
+
+
+def test_a_person_has_at_most_one_open_enrollment(session: Session) -> None:
+    person = make_person(session)
+    enrollment = make_enrollment(session, person)
+    with pytest.raises(IntegrityError), session.begin_nested():
+        make_enrollment(session, person)
+    enrollment.status = SubscriberStatus.ENDED
+    session.flush()
+    second = make_enrollment(session, person)
+    assert session.scalars(select(Enrollment).where(Enrollment.person_id == person.id)).all() == [
+        enrollment,
+        second,
+    ]
+
+
+def _tip(enrollment: Enrollment, key: str) -> OutboundMessage:
+    return OutboundMessage(
+        kind=MessageKind.TIP,
+        person_id=enrollment.person_id,
+        enrollment_id=enrollment.id,
+        content_key=key,
+        language="ru",
+        body="текст",
+        status=MessageStatus.QUEUED,
+        due_at=T0,
+        created_at=T0,
+        updated_at=T0,
+    )
+
+
+def test_the_same_tip_cannot_be_queued_twice_for_one_enrollment(session: Session) -> None:
+    enrollment = make_enrollment(session)
+    session.add(_tip(enrollment, "pregnancy.w20.1"))
+    session.flush()
+    with pytest.raises(IntegrityError), session.begin_nested():
+        session.add(_tip(enrollment, "pregnancy.w20.1"))
+        session.flush()
+    session.add(_tip(enrollment, "pregnancy.w20.2"))
+    session.flush()

@@ -1,0 +1,276 @@
+"""The `text4baby-ru` command line: the composition root for everything that is not HTTP."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from functools import wraps
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+from sqlalchemy.exc import OperationalError, ProgrammingError
+
+from text4baby_ru import logs
+from text4baby_ru.auth import service as auth_service
+from text4baby_ru.auth.models import Role
+from text4baby_ru.clock import SystemClock
+from text4baby_ru.content import library as content_library
+from text4baby_ru.content import lint as content_lint
+from text4baby_ru.content import service as content_service
+from text4baby_ru.db import make_engine, session_factory, unit_of_work
+from text4baby_ru.delivery.journey import journey_for
+from text4baby_ru.enrollment.models import Language
+from text4baby_ru.migrations import upgrade
+from text4baby_ru.resources import data_dir
+from text4baby_ru.settings import Settings, SettingsError, get_settings
+
+app = typer.Typer(
+    help="Text4baby Russia: weekly SMS tips for pregnant women and new mothers.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+db_app = typer.Typer(help="The database schema.", no_args_is_help=True)
+content_app = typer.Typer(help="The message library.", no_args_is_help=True)
+users_app = typer.Typer(help="Admin-API users and their tokens.", no_args_is_help=True)
+subscribers_app = typer.Typer(help="Subscribers.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(content_app, name="content")
+app.add_typer(users_app, name="users")
+app.add_typer(subscribers_app, name="subscribers")
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _fail(message: str, code: int = 2) -> None:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def friendly(func: F) -> F:
+    """Turn expected failures (bad settings, missing schema, database down) into one line."""
+
+    @wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except SettingsError as error:
+            _fail(str(error))
+        except (OperationalError, ProgrammingError) as error:
+            reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
+            if "no such table" in reason or "does not exist" in reason:
+                _fail(f"the database has no schema yet: run `text4baby-ru db upgrade` ({reason})")
+            _fail(f"database: {reason}")
+        return None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _settings() -> Settings:
+    settings = get_settings()
+    logs.configure(settings.log_level)
+    return settings
+
+
+def _sessions(settings: Settings) -> Any:
+    return session_factory(make_engine(settings.database_url))
+
+
+@db_app.command("upgrade")
+@friendly
+def db_upgrade() -> None:
+    """Apply the database migrations to T4B_DATABASE_URL."""
+    settings = _settings()
+    upgrade(settings.database_url)
+    typer.echo("database is up to date")
+
+
+@content_app.command("import")
+@friendly
+def content_import(
+    directory: Annotated[Path | None, typer.Argument(help="library folder")] = None,
+    force: Annotated[bool, typer.Option(help="overwrite texts published through the API")] = False,
+) -> None:
+    """Load the message library into the database (default: the shipped library); idempotent."""
+    settings = _settings()
+    lib = content_library.load(directory or data_dir("message_library"))
+    problems = [p for p in content_lint.lint(lib) if p.severity == "error"]
+    if problems:
+        typer.echo(content_lint.report(problems), err=True)
+        _fail("the library has errors; nothing was imported", 1)
+    with unit_of_work(_sessions(settings)) as session:
+        result = content_service.import_library(session, lib, now=SystemClock().now(), force=force)
+    typer.echo(result.summary())
+
+
+@content_app.command("lint")
+@friendly
+def content_lint_cmd(
+    directory: Annotated[Path | None, typer.Argument(help="library folder")] = None,
+) -> None:
+    """Check the library: coverage, templates, placeholders, languages, SMS budget, sources."""
+    path = directory or data_dir("message_library")
+    try:
+        lib = content_library.load(path)
+    except content_library.LibraryError as error:
+        _fail(str(error), 1)
+    problems = content_lint.lint(lib)
+    typer.echo(content_lint.report(problems))
+    if any(p.severity == "error" for p in problems):
+        raise typer.Exit(1)
+
+
+@content_app.command("export")
+@friendly
+def content_export(directory: Annotated[Path, typer.Argument(help="folder to write")]) -> None:
+    """Write the database's live content to DIR in the library's file format."""
+    settings = _settings()
+    with unit_of_work(_sessions(settings)) as session:
+        meta = (data_dir("message_library") / content_library.META_FILE).read_text("utf-8")
+        written = content_service.export_library(session, directory, meta_text=meta)
+    typer.echo(f"wrote {len(written)} files to {directory}")
+
+
+@app.command()
+@friendly
+def serve(
+    host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="port to listen on")] = 8000,
+    no_scheduler: Annotated[
+        bool, typer.Option("--no-scheduler", help="serve HTTP only; tips are sent elsewhere")
+    ] = False,
+) -> None:
+    """HTTP API, webhooks, admin pages and (unless --no-scheduler) the sending scheduler."""
+    import uvicorn
+
+    from scheduler import SchedulerLockError, start_scheduler
+    from text4baby_ru.main import build_runtime, create_app
+
+    settings = _settings()
+    runtime = build_runtime(settings)
+    scheduler = None
+    if not no_scheduler:
+        try:
+            scheduler = start_scheduler(runtime)
+        except SchedulerLockError as error:
+            _fail(str(error))
+    try:
+        uvicorn.run(
+            create_app(runtime),
+            host=host,
+            port=port,
+            log_config=logs.uvicorn_log_config(settings.log_level),
+        )
+    finally:
+        if scheduler is not None:
+            scheduler.shutdown()
+
+
+@app.command()
+def worker() -> None:
+    """[issue 5, not yet] A sending process without HTTP; several may run on PostgreSQL."""
+    _fail("`worker` arrives with the delivery issue (#5); use `serve` for now", 1)
+
+
+@app.command()
+def dispatch(
+    at: Annotated[str | None, typer.Option(help="ISO 8601 instant (default: now)")] = None,
+) -> None:
+    """[issue 5, not yet] One planning and sending pass as of an instant, then exit."""
+    _fail("`dispatch` arrives with the delivery issue (#5)", 1)
+
+
+@subscribers_app.command("import")
+def subscribers_import(file: Annotated[Path, typer.Argument(help="CSV file")]) -> None:
+    """[issue 4, not yet] Enroll women registered at a clinic from a CSV file."""
+    _fail("`subscribers import` arrives with the enrollment issue (#4)", 1)
+
+
+@users_app.command("create")
+@friendly
+def users_create(
+    role: Annotated[Role, typer.Option(help="admin, editor, reviewer or viewer")],
+    name: Annotated[str, typer.Option(help="the person's name")],
+) -> None:
+    """Create an admin-API user; the token is printed alone on the last line."""
+    settings = _settings()
+    with unit_of_work(_sessions(settings)) as session:
+        user, token = auth_service.create_user(
+            session, name=name, role=role, now=SystemClock().now()
+        )
+        typer.echo(f"created user {user.id} ({user.role}); keep this token, it is shown once:")
+    typer.echo(token)
+
+
+@users_app.command("list")
+@friendly
+def users_list() -> None:
+    """List admin-API users."""
+    settings = _settings()
+    with unit_of_work(_sessions(settings)) as session:
+        for user in auth_service.list_users(session):
+            state = f"revoked {user.revoked_at:%Y-%m-%d}" if user.revoked_at else "active"
+            typer.echo(f"{user.id}\t{user.role}\t{state}\t{user.name}")
+
+
+@users_app.command("revoke")
+@friendly
+def users_revoke(user_id: Annotated[int, typer.Argument(help="the user's id")]) -> None:
+    """Revoke a user and all their tokens, effective immediately."""
+    settings = _settings()
+    with unit_of_work(_sessions(settings)) as session:
+        user = auth_service.revoke_user(session, user_id=user_id, now=SystemClock().now())
+        typer.echo(f"revoked user {user.id} ({user.name})")
+
+
+@app.command()
+@friendly
+def journey(
+    due: Annotated[str | None, typer.Option(help="due date, YYYY-MM-DD")] = None,
+    born: Annotated[str | None, typer.Option(help="birth date, YYYY-MM-DD")] = None,
+    lang: Annotated[Language, typer.Option(help="ru or en")] = Language.RU,
+    json_output: Annotated[bool, typer.Option("--json", help="a JSON list")] = False,
+    directory: Annotated[Path | None, typer.Option(help="library folder")] = None,
+) -> None:
+    """Every message a subscriber with this date, enrolled today, would get, with its date."""
+    import json
+
+    if (due is None) == (born is None):
+        _fail("give exactly one of --due and --born")
+    try:
+        anchor = date.fromisoformat(due or born or "")
+    except ValueError:
+        _fail("dates are YYYY-MM-DD, e.g. --due 2027-03-15")
+    settings = get_settings()
+    lib = content_library.load(directory or data_dir("message_library"))
+    items = journey_for(
+        lib,
+        due_date=anchor if due else None,
+        birth_date=anchor if born else None,
+        language=lang.value,
+        enrolled_at=SystemClock().now(),
+        send_weekdays=settings.send_weekdays,
+        send_hour=settings.send_hour,
+        timezone="Europe/Moscow",
+    )
+    if not items:
+        _fail("no messages: the date is outside the programme (pregnancy to the first birthday)", 1)
+    if json_output:
+        typer.echo(json.dumps([i.as_json() for i in items], ensure_ascii=False, indent=1))
+        return
+    for item in items:
+        typer.echo(f"{item.date}  {item.track:<9} w{item.week:<2} {item.key}\n    {item.text}")
+
+
+def main() -> None:
+    """Entry point of the console script."""
+    try:
+        app()
+    except SettingsError as error:
+        typer.echo(f"error: {error}", err=True)
+        sys.exit(2)
+
+
+_ = (UTC, datetime)

@@ -1,0 +1,144 @@
+"""Engine, sessions and column types that behave the same on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    DateTime,
+    Engine,
+    Index,
+    MetaData,
+    String,
+    create_engine,
+    event,
+    text,
+)
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.engine import Dialect, make_url
+from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
+from sqlalchemy.types import TypeDecorator
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    """Declarative base whose constraint names are stable across databases and migrations."""
+
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """An aware UTC timestamp: SQLite stores it naive, both hand it back aware."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+JSONType = JSON().with_variant(postgresql.JSONB(), "postgresql")
+
+
+class StrEnumType(TypeDecorator[enum.StrEnum]):
+    """A status stored as a plain string (Alembic follows strings, not native enums) and read
+    back as its enum member."""
+
+    impl = String
+    cache_ok = True
+
+    def __init__(self, enum_cls: type[enum.StrEnum]) -> None:
+        super().__init__(max(len(member.value) for member in enum_cls))
+        self.enum_cls = enum_cls
+
+    def process_bind_param(self, value: object, dialect: Dialect) -> str | None:
+        return None if value is None else self.enum_cls(str(value)).value
+
+    def process_result_value(self, value: object, dialect: Dialect) -> enum.StrEnum | None:
+        return None if value is None else self.enum_cls(str(value))
+
+
+def enum_column(enum_cls: type[enum.StrEnum], name: str) -> tuple[StrEnumType, CheckConstraint]:
+    """A string column type and the CHECK that keeps it to the enum's values."""
+    values = ", ".join(f"'{member.value}'" for member in enum_cls)
+    return StrEnumType(enum_cls), CheckConstraint(f"{name} IN ({values})", name=name)
+
+
+def partial_unique(name: str, *columns: str, where: str) -> Index:
+    """A unique index over the rows matching where (both databases support partial indexes)."""
+    return Index(
+        name, *columns, unique=True, sqlite_where=text(where), postgresql_where=text(where)
+    )
+
+
+def is_sqlite(url: str) -> bool:
+    """True for a SQLite URL."""
+    return make_url(url).get_backend_name() == "sqlite"
+
+
+def make_engine(url: str, **kwargs: Any) -> Engine:
+    """An engine; SQLite gets WAL, foreign keys, a busy timeout and BEGIN IMMEDIATE."""
+    if not is_sqlite(url):
+        return create_engine(url, pool_pre_ping=True, **kwargs)
+    engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs)
+
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy, not the driver, decide when a transaction begins (see _on_begin).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=30000")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Any) -> None:
+        # Take the write lock up front: a deferred transaction that later writes can fail with
+        # "database is locked" without waiting; an immediate one waits for busy_timeout.
+        # Read-only work asks for DEFERRED (READ_ONLY below) so it never waits for a writer.
+        mode = connection.get_execution_options().get("sqlite_begin", "IMMEDIATE")
+        connection.exec_driver_sql(f"BEGIN {mode}")
+
+    return engine
+
+
+# Execution options for a transaction that only reads (SQLite: no write lock; WAL readers
+# never wait for the writer).
+READ_ONLY = {"sqlite_begin": "DEFERRED"}
+
+
+def session_factory(engine: Engine) -> sessionmaker[Session]:
+    """Sessions bound to engine that keep loaded values after commit."""
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+@contextmanager
+def unit_of_work(factory: sessionmaker[Session]) -> Iterator[Session]:
+    """One transaction: commit when the block ends, roll back on an exception."""
+    with factory() as session, session.begin():
+        yield session

@@ -1,0 +1,90 @@
+"""The outbox: every message we send, keyed by what it is so it can never be sent twice."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from text4baby_ru.db import Base, UTCDateTime, enum_column, partial_unique
+
+
+class MessageStatus(enum.StrEnum):
+    """An outbound message's life: queued -> sending -> sent -> delivered/undelivered/failed."""
+
+    QUEUED = "queued"
+    SENDING = "sending"
+    SENT = "sent"
+    DELIVERED = "delivered"
+    UNDELIVERED = "undelivered"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+    EXPIRED = "expired"
+    UNKNOWN = "unknown"
+
+
+class MessageKind(enum.StrEnum):
+    """Why the message exists; each kind has its own uniqueness rule."""
+
+    TIP = "tip"  # once per (enrollment, library key)
+    NOTICE = "notice"  # a one-off system text, once per (enrollment, reply key)
+    REPLY = "reply"  # an answer, once per (inbound message, position)
+    ALERT = "alert"  # a broadcast, once per (alert, person)
+
+
+_status_type, _status_check = enum_column(MessageStatus, "status")
+_kind_type, _kind_check = enum_column(MessageKind, "kind")
+
+
+class OutboundMessage(Base):
+    """One text to one person, from the moment it is planned to its final delivery status."""
+
+    __tablename__ = "outbound_messages"
+    __table_args__ = (
+        _status_check,
+        _kind_check,
+        partial_unique(
+            "uq_outbound_once_per_enrollment",
+            "enrollment_id",
+            "content_key",
+            where="kind IN ('tip', 'notice')",
+        ),
+        partial_unique("uq_outbound_reply", "inbound_id", "position", where="kind = 'reply'"),
+        partial_unique("uq_outbound_alert", "alert_id", "person_id", where="kind = 'alert'"),
+        UniqueConstraint("gateway", "provider_sid"),
+        Index("ix_outbound_messages_status_due", "status", "due_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[MessageKind] = mapped_column(_kind_type)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    enrollment_id: Mapped[int | None] = mapped_column(ForeignKey("enrollments.id"))
+    inbound_id: Mapped[int | None] = mapped_column(ForeignKey("inbound_messages.id"))
+    position: Mapped[int | None]
+    alert_id: Mapped[int | None]
+    content_key: Mapped[str | None] = mapped_column(String(64))
+    revision_id: Mapped[int | None] = mapped_column(ForeignKey("content_revisions.id"))
+    language: Mapped[str] = mapped_column(String(2))
+    track: Mapped[str | None] = mapped_column(String(16))
+    week: Mapped[int | None]
+    slot: Mapped[int | None]
+    # The rendered text; replaced by NULL when she is erased.
+    body: Mapped[str | None] = mapped_column(Text)
+    segments: Mapped[int] = mapped_column(default=0)
+    encoding: Mapped[str | None] = mapped_column(String(8))
+    status: Mapped[MessageStatus] = mapped_column(_status_type)
+    due_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    claimed_by: Mapped[str | None] = mapped_column(String(64))
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    gateway: Mapped[str | None] = mapped_column(String(16))
+    provider_sid: Mapped[str | None] = mapped_column(String(64))
+    error_code: Mapped[str | None] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -1,0 +1,85 @@
+"""FastAPI dependencies: the request's unit of work, its clock, and who is calling."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request, status
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.orm import Session
+
+from text4baby_ru.auth.models import Role, User
+from text4baby_ru.auth.service import authenticate
+from text4baby_ru.clock import Clock
+from text4baby_ru.runtime import Runtime
+from text4baby_ru.settings import Settings
+
+
+def get_runtime(request: Request) -> Runtime:
+    """The process's runtime, set by the app factory."""
+    runtime: Runtime = request.app.state.runtime
+    return runtime
+
+
+RuntimeDep = Annotated[Runtime, Depends(get_runtime)]
+
+
+def get_session(runtime: RuntimeDep) -> Iterator[Session]:
+    """One transaction per request: committed when the request succeeds, else rolled back."""
+    with runtime.sessions() as session, session.begin():
+        yield session
+
+
+def get_clock(runtime: RuntimeDep) -> Clock:
+    """The process's clock."""
+    return runtime.clock
+
+
+def get_settings_dep(runtime: RuntimeDep) -> Settings:
+    """The process's settings."""
+    return runtime.settings
+
+
+SessionDep = Annotated[Session, Depends(get_session)]
+ClockDep = Annotated[Clock, Depends(get_clock)]
+SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
+
+_bearer = HTTPBearer(auto_error=False, description="A token from `text4baby-ru users create`")
+
+
+def get_current_user(
+    session: SessionDep,
+    credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+) -> User:
+    """The user behind the bearer token, or 401."""
+    user = authenticate(session, credentials.credentials) if credentials else None
+    if user is None:
+        raise HTTPException(
+            status.HTTP_401_UNAUTHORIZED,
+            detail="a valid bearer token is required",
+            headers={"WWW-Authenticate": "Bearer"},
+        )
+    return user
+
+
+CurrentUser = Annotated[User, Depends(get_current_user)]
+
+
+def require(*roles: Role) -> Callable[[User], User]:
+    """A dependency that lets only the given roles through (403 for the others)."""
+
+    def check(user: CurrentUser) -> User:
+        if user.role not in roles:
+            raise HTTPException(
+                status.HTTP_403_FORBIDDEN, detail=f"the {user.role} role may not do this"
+            )
+        return user
+
+    return check
+
+
+ANY_ROLE = (Role.ADMIN, Role.EDITOR, Role.REVIEWER, Role.VIEWER)
+CONTENT_ROLES = (Role.ADMIN, Role.EDITOR, Role.REVIEWER)
+AdminUser = Annotated[User, Depends(require(Role.ADMIN))]
+AnyUser = Annotated[User, Depends(require(*ANY_ROLE))]

@@ -1,0 +1,127 @@
+"""A person (her number), her enrollments, what she sent us, and numbers never to enroll."""
+
+from __future__ import annotations
+
+import enum
+from datetime import date, datetime
+
+from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column
+
+from text4baby_ru.db import Base, UTCDateTime, enum_column, partial_unique
+
+
+class SubscriberStatus(enum.StrEnum):
+    """Where an enrollment stands."""
+
+    PENDING = "pending"
+    ACTIVE = "active"
+    PAUSED = "paused"
+    OPTED_OUT = "opted_out"
+    COMPLETED = "completed"
+    ENDED = "ended"
+
+
+CLOSED_STATUSES = (SubscriberStatus.COMPLETED, SubscriberStatus.ENDED)
+
+
+class Track(enum.StrEnum):
+    """Which series of tips she is on."""
+
+    PREGNANCY = "pregnancy"
+    BABY = "baby"
+
+
+class Language(enum.StrEnum):
+    """The language she reads her messages in."""
+
+    RU = "ru"
+    EN = "en"
+
+
+class Channel(enum.StrEnum):
+    """How she came to the programme."""
+
+    SMS = "sms"
+    IMPORT = "import"
+    WEB = "web"
+
+
+_lang_type, _lang_check = enum_column(Language, "language")
+_status_type, _status_check = enum_column(SubscriberStatus, "status")
+_track_type, _track_check = enum_column(Track, "track")
+_channel_type, _channel_check = enum_column(Channel, "channel")
+
+
+class Person(Base):
+    """A phone number and what belongs to her rather than to one pregnancy."""
+
+    __tablename__ = "people"
+    __table_args__ = (_lang_check,)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # E.164; NULL once she has been erased (the row stays, pseudonymous, for the metrics).
+    phone: Mapped[str | None] = mapped_column(String(16), unique=True)
+    phone_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    language: Mapped[Language] = mapped_column(_lang_type)
+    timezone: Mapped[str] = mapped_column(String(64), default="Europe/Moscow")
+    city: Mapped[str | None] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class Enrollment(Base):
+    """One pregnancy (or one baby) of hers: a second pregnancy is a new enrollment."""
+
+    __tablename__ = "enrollments"
+    __table_args__ = (
+        _status_check,
+        _track_check,
+        _channel_check,
+        # At most one enrollment per person that is not over.
+        partial_unique(
+            "uq_enrollments_open_person", "person_id", where="status NOT IN ('completed', 'ended')"
+        ),
+        Index("ix_enrollments_status_track", "status", "track"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    status: Mapped[SubscriberStatus] = mapped_column(_status_type)
+    track: Mapped[Track | None] = mapped_column(_track_type)
+    due_date: Mapped[date | None] = mapped_column(Date)
+    birth_date: Mapped[date | None] = mapped_column(Date)
+    channel: Mapped[Channel] = mapped_column(_channel_type)
+    consent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    activated_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    end_reason: Mapped[str | None] = mapped_column(String(32))
+    failures_in_a_row: Mapped[int] = mapped_column(default=0)
+
+
+class InboundMessage(Base):
+    """A text she sent, stored before any work so a provider's retry is handled once."""
+
+    __tablename__ = "inbound_messages"
+    __table_args__ = (UniqueConstraint("provider", "provider_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    provider: Mapped[str] = mapped_column(String(16))
+    provider_id: Mapped[str] = mapped_column(String(64))
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("people.id"), index=True)
+    body: Mapped[str | None] = mapped_column(Text)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    processed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    outcome: Mapped[str | None] = mapped_column(String(32))
+
+
+class Suppression(Base):
+    """A keyed hash of a number that opted out or was erased: never enrolled by an import."""
+
+    __tablename__ = "suppressions"
+
+    phone_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    reason: Mapped[str] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())

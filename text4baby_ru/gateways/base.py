@@ -1,0 +1,53 @@
+"""The SMS gateway protocol every route implements (console, Twilio, Kannel)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+
+class GatewayError(Exception):
+    """The gateway could not take the message."""
+
+    def __init__(self, message: str, *, code: str | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+class TransientGatewayError(GatewayError):
+    """Worth retrying later: the provider never took the message (refused, 429, outage)."""
+
+
+class PermanentGatewayError(GatewayError):
+    """Retrying will not help (invalid number, not a mobile, unsubscribed)."""
+
+
+class AmbiguousGatewayError(GatewayError):
+    """The provider may or may not have taken the message (timeout, 5xx, lost connection)."""
+
+
+@dataclass(frozen=True)
+class OutgoingSms:
+    """What the sender hands a gateway: one text to one number."""
+
+    message_id: int
+    to: str
+    body: str
+    expires_at: datetime | None = None
+
+
+@dataclass(frozen=True)
+class SendReceipt:
+    """The provider's id for the message and the status it reported."""
+
+    provider_sid: str
+    status: str
+
+
+class Gateway(Protocol):
+    """Sends one SMS; raises one of the GatewayError kinds when it cannot."""
+
+    name: str
+
+    def send(self, sms: OutgoingSms) -> SendReceipt: ...

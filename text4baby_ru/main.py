@@ -1,0 +1,80 @@
+"""The app factory: the composition root of the HTTP service."""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from sqlalchemy import text
+
+from text4baby_ru import __version__
+from text4baby_ru.admin.users_router import router as users_router
+from text4baby_ru.clock import Clock, SystemClock
+from text4baby_ru.db import READ_ONLY, make_engine, session_factory
+from text4baby_ru.deps import RuntimeDep
+from text4baby_ru.errors import AppError
+from text4baby_ru.gateways.factory import build_gateway
+from text4baby_ru.runtime import Runtime
+from text4baby_ru.settings import Settings
+
+log = logging.getLogger(__name__)
+
+DESCRIPTION = """
+Text4baby Russia: weekly SMS health tips in Russian and English, from pregnancy to the first
+birthday. The admin API takes `Authorization: Bearer <token>` (tokens come from
+`text4baby-ru users create`). Errors are JSON: `{"detail": "...", "code": "..."}`.
+"""
+
+
+def build_runtime(settings: Settings, *, clock: Clock | None = None) -> Runtime:
+    """Engine, sessions, clock and gateway for these settings."""
+    engine = make_engine(settings.database_url)
+    return Runtime(
+        settings=settings,
+        engine=engine,
+        sessions=session_factory(engine),
+        clock=clock or SystemClock(),
+        gateway=build_gateway(settings),
+    )
+
+
+def create_app(runtime: Runtime) -> FastAPI:
+    """The HTTP service over a runtime."""
+    app = FastAPI(title="Text4baby Russia", version=__version__, description=DESCRIPTION)
+    app.state.runtime = runtime
+
+    @app.exception_handler(AppError)
+    async def _app_error(_: Request, error: AppError) -> JSONResponse:
+        return JSONResponse(
+            {"detail": error.detail, "code": error.code}, status_code=error.status_code
+        )
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_: Request, error: RequestValidationError) -> JSONResponse:
+        problems = [
+            {"field": ".".join(str(p) for p in e["loc"]), "problem": e["msg"]}
+            for e in error.errors()
+        ]
+        return JSONResponse({"detail": problems, "code": "invalid_request"}, status_code=422)
+
+    @app.exception_handler(Exception)
+    async def _unexpected(_: Request, error: Exception) -> JSONResponse:
+        log.exception("unexpected error: %s", type(error).__name__)
+        return JSONResponse(
+            {"detail": "internal error; it has been logged", "code": "internal"}, status_code=500
+        )
+
+    @app.get("/healthz", tags=["operations"], summary="200 when the database answers")
+    def healthz(rt: RuntimeDep) -> JSONResponse:
+        try:
+            with rt.sessions() as session:
+                session.connection(execution_options=READ_ONLY).execute(text("SELECT 1"))
+        except Exception:
+            log.warning("health check: database does not answer")
+            return JSONResponse({"status": "database unavailable"}, status_code=503)
+        return JSONResponse({"status": "ok"})
+
+    app.include_router(users_router)
+    return app

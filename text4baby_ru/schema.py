@@ -1,0 +1,26 @@
+"""Every table of the service, imported in one place for Alembic and the tests."""
+
+from text4baby_ru.audit.models import AuditEvent
+from text4baby_ru.auth.models import ApiToken, User
+from text4baby_ru.content.models import ContentKey, ContentRevision
+from text4baby_ru.db import Base
+from text4baby_ru.delivery.models import OutboundMessage
+from text4baby_ru.enrollment.models import Enrollment, InboundMessage, Person, Suppression
+from text4baby_ru.keys import AppSecret
+
+metadata = Base.metadata
+
+__all__ = [
+    "ApiToken",
+    "AppSecret",
+    "AuditEvent",
+    "ContentKey",
+    "ContentRevision",
+    "Enrollment",
+    "InboundMessage",
+    "OutboundMessage",
+    "Person",
+    "Suppression",
+    "User",
+    "metadata",
+]
