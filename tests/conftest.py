@@ -16,15 +16,21 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session, sessionmaker
 
 from text4baby_ru.clock import FixedClock
-from text4baby_ru.db import make_engine
+from text4baby_ru.content.library import load
+from text4baby_ru.content.service import import_library
+from text4baby_ru.db import make_engine, session_factory, unit_of_work
 from text4baby_ru.gateways.console import ConsoleGateway
 from text4baby_ru.main import create_app
 from text4baby_ru.migrations import upgrade
+from text4baby_ru.resources import data_dir
 from text4baby_ru.runtime import Runtime
 from text4baby_ru.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[1]
 PG_URL = os.environ.get("T4B_TEST_DATABASE_URL", "")
+T_LIBRARY = datetime(2026, 11, 1, tzinfo=UTC)
+TWILIO_TOKEN = "test-auth-token-not-a-secret"
+PUBLIC_URL = "https://sms.example.org"
 
 
 def _pg_database(base_url: str) -> Iterator[str]:
@@ -64,7 +70,10 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 @pytest.fixture(scope="session")
 def engine(database_url: str) -> Iterator[Engine]:
+    """The test database's engine, with the shipped library imported once (committed)."""
     engine = make_engine(database_url)
+    with unit_of_work(session_factory(engine)) as session:
+        import_library(session, load(data_dir("message_library")), now=T_LIBRARY)
     yield engine
     engine.dispose()
 
@@ -99,7 +108,12 @@ def clock() -> FixedClock:
 
 @pytest.fixture
 def settings(database_url: str) -> Settings:
-    return Settings(T4B_DATABASE_URL=database_url)  # type: ignore[call-arg]
+    return Settings(  # type: ignore[call-arg]
+        T4B_DATABASE_URL=database_url,
+        T4B_PUBLIC_URL=PUBLIC_URL,
+        TWILIO_AUTH_TOKEN=TWILIO_TOKEN,
+        T4B_SECRET_KEY="test-hash-key",
+    )
 
 
 @pytest.fixture

@@ -20,7 +20,9 @@ from text4baby_ru.content import library as content_library
 from text4baby_ru.content import lint as content_lint
 from text4baby_ru.content import service as content_service
 from text4baby_ru.db import make_engine, session_factory, unit_of_work
+from text4baby_ru.delivery.clinic import import_clinic_csv
 from text4baby_ru.delivery.journey import journey_for
+from text4baby_ru.enrollment.clinic_import import RowError
 from text4baby_ru.enrollment.models import Language
 from text4baby_ru.migrations import upgrade
 from text4baby_ru.resources import data_dir
@@ -183,9 +185,35 @@ def dispatch(
 
 
 @subscribers_app.command("import")
-def subscribers_import(file: Annotated[Path, typer.Argument(help="CSV file")]) -> None:
-    """[issue 4, not yet] Enroll women registered at a clinic from a CSV file."""
-    _fail("`subscribers import` arrives with the enrollment issue (#4)", 1)
+@friendly
+def subscribers_import(
+    file: Annotated[
+        Path, typer.Argument(help="CSV: phone,language,due_date,birth_date,timezone,consent_at")
+    ],
+) -> None:
+    """Enroll women registered at a clinic; bad rows are reported by line and skipped."""
+    settings = _settings()
+    try:
+        handle = file.open(encoding="utf-8-sig", newline="")
+    except OSError as error:
+        _fail(f"{file}: {error.strerror}", 1)
+    key = settings.secret_key.get_secret_value() if settings.secret_key else None
+    with handle:
+        try:
+            report = import_clinic_csv(
+                _sessions(settings),
+                handle,
+                now=SystemClock().now(),
+                configured_key=key,
+                countries=settings.countries,
+                quiet=settings.quiet_window,
+                progress=lambda n: typer.echo(f"... {n} rows", err=True),
+            )
+        except RowError as error:
+            _fail(f"{file}: {error}", 1)
+    for line, reason in report.skipped:
+        typer.echo(f"{file}:{line}: skipped: {reason}", err=True)
+    typer.echo(report.summary())
 
 
 @users_app.command("create")

@@ -20,7 +20,7 @@ from sqlalchemy import (
     event,
     text,
 )
-from sqlalchemy.dialects import postgresql
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -92,6 +92,26 @@ def partial_unique(name: str, *columns: str, where: str) -> Index:
     return Index(
         name, *columns, unique=True, sqlite_where=text(where), postgresql_where=text(where)
     )
+
+
+def insert_or_ignore(
+    session: Session,
+    table: Any,
+    values: dict[str, Any],
+    *,
+    conflict: list[str],
+    where: str | None = None,
+) -> int | None:
+    """INSERT ... ON CONFLICT DO NOTHING RETURNING id: the new row's id, or None if it existed.
+    `where` names the predicate of a partial unique index that is the conflict target."""
+    dialect = session.get_bind().dialect.name
+    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
+    statement = (
+        insert(table)
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=conflict, index_where=text(where) if where else None)
+    ).returning(table.c.id)
+    return session.execute(statement).scalar_one_or_none()
 
 
 def is_sqlite(url: str) -> bool:

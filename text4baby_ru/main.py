@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
 from text4baby_ru import __version__
+from text4baby_ru.admin.subscribers_router import router as subscribers_router
 from text4baby_ru.admin.users_router import router as users_router
 from text4baby_ru.clock import Clock, SystemClock
 from text4baby_ru.db import READ_ONLY, make_engine, session_factory
@@ -18,6 +19,7 @@ from text4baby_ru.errors import AppError
 from text4baby_ru.gateways.factory import build_gateway
 from text4baby_ru.runtime import Runtime
 from text4baby_ru.settings import Settings
+from text4baby_ru.webhooks.twilio import router as twilio_router
 
 log = logging.getLogger(__name__)
 
@@ -77,4 +79,6 @@ def create_app(runtime: Runtime) -> FastAPI:
         return JSONResponse({"status": "ok"})
 
     app.include_router(users_router)
+    app.include_router(subscribers_router)
+    app.include_router(twilio_router)
     return app

@@ -5,7 +5,13 @@ from text4baby_ru.auth.models import ApiToken, User
 from text4baby_ru.content.models import ContentKey, ContentRevision
 from text4baby_ru.db import Base
 from text4baby_ru.delivery.models import OutboundMessage
-from text4baby_ru.enrollment.models import Enrollment, InboundMessage, Person, Suppression
+from text4baby_ru.enrollment.models import (
+    Enrollment,
+    InboundMessage,
+    Person,
+    ReplyCounter,
+    Suppression,
+)
 from text4baby_ru.keys import AppSecret
 
 metadata = Base.metadata
@@ -20,6 +26,7 @@ __all__ = [
     "InboundMessage",
     "OutboundMessage",
     "Person",
+    "ReplyCounter",
     "Suppression",
     "User",
     "metadata",

@@ -1,12 +1,12 @@
 from pathlib import Path
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from text4baby_ru.clock import FixedClock
 from text4baby_ru.content import library
-from text4baby_ru.content.models import ContentRevision, RevisionStatus
+from text4baby_ru.content.models import ContentKey, ContentRevision, RevisionStatus
 from text4baby_ru.content.service import export_library, import_library, live_revisions
 from text4baby_ru.resources import data_dir
 
@@ -16,6 +16,14 @@ SHIPPED = data_dir("message_library")
 @pytest.fixture(scope="module")
 def shipped() -> library.Library:
     return library.load(SHIPPED)
+
+
+@pytest.fixture(autouse=True)
+def _empty_library(session: Session) -> None:
+    """These tests start from a database without content (the suite imports it once)."""
+    session.execute(delete(ContentRevision))
+    session.execute(delete(ContentKey))
+    session.flush()
 
 
 def _count(session: Session) -> int:

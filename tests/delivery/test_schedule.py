@@ -2,7 +2,8 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from text4baby_ru.delivery.schedule import Position, position_on, send_days
+from text4baby_ru.delivery.schedule import send_days
+from text4baby_ru.enrollment.stage import Position, position_on
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,8 @@ from datetime import date, datetime
 
 from text4baby_ru.content.library import Library, tip_key
 from text4baby_ru.content.templates import Stage, render
-from text4baby_ru.delivery.schedule import position_on, programme_end, send_days
+from text4baby_ru.delivery.schedule import send_days
+from text4baby_ru.enrollment.stage import position_on, programme_end
 
 
 @dataclass(frozen=True)

@@ -34,6 +34,9 @@ class MessageKind(enum.StrEnum):
     ALERT = "alert"  # a broadcast, once per (alert, person)
 
 
+# The predicate of the partial unique index on (enrollment_id, content_key).
+ONCE_PER_ENROLLMENT = "kind IN ('tip', 'notice')"
+
 _status_type, _status_check = enum_column(MessageStatus, "status")
 _kind_type, _kind_check = enum_column(MessageKind, "kind")
 
@@ -49,7 +52,7 @@ class OutboundMessage(Base):
             "uq_outbound_once_per_enrollment",
             "enrollment_id",
             "content_key",
-            where="kind IN ('tip', 'notice')",
+            where=ONCE_PER_ENROLLMENT,
         ),
         partial_unique("uq_outbound_reply", "inbound_id", "position", where="kind = 'reply'"),
         partial_unique("uq_outbound_alert", "alert_id", "person_id", where="kind = 'alert'"),

@@ -1,4 +1,4 @@
-"""Where a subscription should be on a date, and when its tips fall: pure functions of time."""
+"""When her tips fall: the send days and instants in her zone, a pure function of time."""
 
 from __future__ import annotations
 
@@ -6,46 +6,6 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
-
-PREGNANCY_DAYS = 280
-LAST_PREGNANCY_WEEK = 41  # a pregnancy may run to 41+6
-LAST_BABY_WEEK = 52
-FIRST_PREGNANCY_WEEK = 4
-
-
-@dataclass(frozen=True)
-class Position:
-    """Her track and week on a date."""
-
-    track: str
-    week: int
-
-
-def position_on(day: date, *, due_date: date | None, birth_date: date | None) -> Position | None:
-    """Her track and week on day; None before the programme starts or after the first birthday.
-
-    Pregnancy week = completed weeks since (due date - 280 days); at 42+0 with no birth
-    reported she moves to the baby track counted from the due date; a birth date re-anchors it.
-    """
-    if birth_date is not None:
-        days = (day - birth_date).days
-        if days < 0:
-            return None
-        week = days // 7
-        return Position("baby", week) if week <= LAST_BABY_WEEK else None
-    if due_date is None:
-        return None
-    week = (day - (due_date - timedelta(days=PREGNANCY_DAYS))).days // 7
-    if week <= LAST_PREGNANCY_WEEK:
-        return Position("pregnancy", week) if week >= 0 else None
-    baby_week = (day - due_date).days // 7
-    return Position("baby", baby_week) if baby_week <= LAST_BABY_WEEK else None
-
-
-def programme_end(*, due_date: date | None, birth_date: date | None) -> date | None:
-    """The last day that still has a position (the day before the baby is 53 weeks old)."""
-    anchor = birth_date or due_date
-    return anchor + timedelta(days=(LAST_BABY_WEEK + 1) * 7 - 1) if anchor else None
 
 
 @dataclass(frozen=True)
@@ -74,3 +34,16 @@ def send_days(
             if due_at > start:
                 yield SendDay(day, weekdays.index(day.weekday()) + 1, due_at)
         day += timedelta(days=1)
+
+
+def next_allowed(at: datetime, *, timezone: str, quiet: tuple[time, time]) -> datetime:
+    """at, or the end of her quiet hours if at falls inside them (quiet hours may wrap midnight)."""
+    zone = ZoneInfo(timezone)
+    local = at.astimezone(zone)
+    start, end = quiet
+    now_t = local.time()
+    inside = (start <= now_t or now_t < end) if start > end else (start <= now_t < end)
+    if not inside:
+        return at
+    day = local.date() if now_t < end else local.date() + timedelta(days=1)
+    return datetime.combine(day, end, zone).astimezone(at.tzinfo)

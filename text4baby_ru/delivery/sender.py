@@ -44,7 +44,7 @@ class SendReport:
     ids: list[int] = field(default_factory=list)
 
 
-def _due(now: datetime, limit: int, skip_locked: bool) -> Select[int]:
+def _due(now: datetime, limit: int, skip_locked: bool, only: list[int] | None) -> Select[int]:
     query = (
         select(OutboundMessage.id)
         .where(
@@ -55,13 +55,18 @@ def _due(now: datetime, limit: int, skip_locked: bool) -> Select[int]:
         .order_by(OutboundMessage.due_at, OutboundMessage.id)
         .limit(limit)
     )
+    if only is not None:
+        query = query.where(OutboundMessage.id.in_(only))
     return query.with_for_update(skip_locked=True) if skip_locked else query
 
 
-def claim(session: Session, *, worker: str, now: datetime, limit: int) -> list[int]:
-    """Mark up to limit due rows as `sending` for this worker; the caller commits at once."""
+def claim(
+    session: Session, *, worker: str, now: datetime, limit: int, only: list[int] | None = None
+) -> list[int]:
+    """Mark up to limit due rows (of `only`, if given) as `sending` for this worker; the caller
+    commits at once."""
     skip_locked = session.get_bind().dialect.name == "postgresql"
-    ids = list(session.scalars(_due(now, limit, skip_locked)))
+    ids = list(session.scalars(_due(now, limit, skip_locked, only)))
     if not ids:
         return []
     session.execute(
@@ -142,12 +147,13 @@ def send_due(
     clock: Clock,
     worker: str,
     batch: int = 200,
+    only: list[int] | None = None,
 ) -> SendReport:
-    """Send every message that is due now, batch by batch, until none is left."""
+    """Send every message that is due now (or just those of `only`), batch by batch."""
     report = SendReport()
     while True:
         with sessions() as session, session.begin():
-            ids = claim(session, worker=worker, now=clock.now(), limit=batch)
+            ids = claim(session, worker=worker, now=clock.now(), limit=batch, only=only)
         if not ids:
             return report
         for message_id in ids:

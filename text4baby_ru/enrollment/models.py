@@ -125,3 +125,15 @@ class Suppression(Base):
     phone_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
     reason: Mapped[str] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class ReplyCounter(Base):
+    """Automatic replies sent to one number on one day, by keyed hash: a cap against loops
+    with auto-responders and SMS pumping."""
+
+    __tablename__ = "reply_counters"
+
+    phone_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    replies: Mapped[int] = mapped_column(default=0)
+    automatic: Mapped[int] = mapped_column(default=0)

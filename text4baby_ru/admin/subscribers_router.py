@@ -1,0 +1,78 @@
+"""Admin API: one subscriber, for support (admin only; every read is audited)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from fastapi import APIRouter
+from pydantic import BaseModel
+
+from text4baby_ru.audit.service import record
+from text4baby_ru.deps import AdminUser, ClockDep, SessionDep
+from text4baby_ru.enrollment.models import Person
+from text4baby_ru.enrollment.queries import find_person, latest_enrollment
+from text4baby_ru.errors import NotFound
+from text4baby_ru.kit.phones import BadPhoneNumber, normalize
+
+router = APIRouter(prefix="/api/v1/subscribers", tags=["subscribers"])
+
+
+class SubscriberOut(BaseModel):
+    """Her number, where her current (or last) enrollment stands, and her settings."""
+
+    phone: str
+    status: str | None
+    language: str
+    track: str | None
+    due_date: date | None
+    birth_date: date | None
+    timezone: str
+    city: str | None
+    channel: str | None
+    enrolled_at: datetime | None
+    consent_at: datetime | None
+    end_reason: str | None
+
+
+def person_or_404(session: SessionDep, phone: str) -> Person:
+    """The person with this number, or 404 (also for text that is no phone number)."""
+    try:
+        e164 = normalize(phone)
+    except BadPhoneNumber:
+        raise NotFound("no subscriber with this number") from None
+    person = find_person(session, e164)
+    if person is None:
+        raise NotFound("no subscriber with this number")
+    return person
+
+
+@router.get("/{phone}", summary="One subscriber by E.164 number (admin)")
+def get_subscriber(
+    phone: str, session: SessionDep, clock: ClockDep, admin: AdminUser
+) -> SubscriberOut:
+    person = person_or_404(session, phone)
+    person_id = person.id
+    enrollment = latest_enrollment(session, person_id)
+    record(
+        session,
+        at=clock.now(),
+        actor_id=admin.id,
+        actor_label=admin.name,
+        action="subscriber.read",
+        entity="person",
+        entity_id=person_id,
+    )
+    return SubscriberOut(
+        phone=person.phone or "",
+        status=enrollment.status.value if enrollment else None,
+        language=person.language.value,
+        track=enrollment.track if enrollment else None,
+        due_date=enrollment.due_date if enrollment else None,
+        birth_date=enrollment.birth_date if enrollment else None,
+        timezone=person.timezone,
+        city=person.city,
+        channel=enrollment.channel.value if enrollment else None,
+        enrolled_at=enrollment.created_at if enrollment else None,
+        consent_at=enrollment.consent_at if enrollment else None,
+        end_reason=enrollment.end_reason if enrollment else None,
+    )

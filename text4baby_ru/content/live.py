@@ -1,0 +1,52 @@
+"""Reading the live text of a message and rendering it for a subscriber."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from text4baby_ru.content.models import ContentRevision, RevisionStatus
+from text4baby_ru.content.templates import Stage, TemplateProblem, render
+from text4baby_ru.kit.segments import count
+
+
+class MissingContent(LookupError):
+    """The library has no live text for this key and language."""
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A rendered text, the revision it came from and how it travels."""
+
+    revision_id: int
+    text: str
+    segments: int
+    encoding: str
+
+
+def live_revision(session: Session, key: str, language: str) -> ContentRevision:
+    """The live revision of key in language, or MissingContent."""
+    revision = session.scalar(
+        select(ContentRevision).where(
+            ContentRevision.key == key,
+            ContentRevision.language == language,
+            ContentRevision.status == RevisionStatus.LIVE,
+        )
+    )
+    if revision is None:
+        raise MissingContent(f"no live {language} text for {key}")
+    return revision
+
+
+def render_live(
+    session: Session, key: str, language: str, stage: Stage, values: dict[str, str] | None = None
+) -> Rendered:
+    """Render the live text for a stage; an empty or unrenderable text is an error, never sent."""
+    revision = live_revision(session, key, language)
+    text = render(revision.text, {**stage.context(), **(values or {})})
+    if not text.strip():
+        raise TemplateProblem(f"{key} [{language}] renders empty")
+    parts = count(text)
+    return Rendered(revision.id, text, parts.segments, parts.encoding)

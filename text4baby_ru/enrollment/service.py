@@ -1,0 +1,206 @@
+"""Applying the conversation to the database: people, enrollments, consent, the suppression list."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from text4baby_ru.content.templates import Stage
+from text4baby_ru.enrollment.commands import Parsed, parse
+from text4baby_ru.enrollment.conversation import Outcome, Reply, State, respond
+from text4baby_ru.enrollment.models import (
+    CLOSED_STATUSES,
+    Channel,
+    Enrollment,
+    Language,
+    Person,
+    ReplyCounter,
+    SubscriberStatus,
+    Suppression,
+    Track,
+)
+from text4baby_ru.enrollment.stage import position_on
+from text4baby_ru.keys import keyed_hash
+
+MAX_REPLIES_A_DAY = 15
+MAX_AUTOMATIC_REPLIES_A_DAY = 3
+
+
+def local_today(now: datetime, timezone: str) -> date:
+    """The date in her zone at this instant."""
+    return now.astimezone(ZoneInfo(timezone)).date()
+
+
+def current_enrollment(session: Session, person_id: int) -> Enrollment | None:
+    """Her enrollment that is not over (at most one exists, by a unique index)."""
+    return session.scalar(
+        select(Enrollment).where(
+            Enrollment.person_id == person_id, Enrollment.status.not_in(CLOSED_STATUSES)
+        )
+    )
+
+
+def stage_of(enrollment: Enrollment | None, today: date) -> Stage:
+    """Her track and week today, for rendering replies and tips."""
+    if enrollment is None:
+        return Stage(None, 0)
+    where = position_on(today, due_date=enrollment.due_date, birth_date=enrollment.birth_date)
+    if where is None:
+        return Stage(enrollment.track, 0, enrollment.due_date, enrollment.birth_date)
+    return Stage(where.track, where.week, enrollment.due_date, enrollment.birth_date)
+
+
+def _guess_language(parsed: Parsed, text: str) -> str:
+    if parsed.language:
+        return parsed.language
+    has_latin = any("a" <= c <= "z" for c in text.lower())
+    has_cyrillic = any("а" <= c <= "я" for c in text.lower())
+    return "en" if has_latin and not has_cyrillic else "ru"
+
+
+@dataclass
+class Handled:
+    """The result of one inbound text for the delivery layer to act on."""
+
+    person: Person | None
+    enrollment: Enrollment | None
+    replies: list[Reply]
+    language: str
+    stage: Stage
+    opted_out: bool = False
+    ended: bool = False
+
+
+def _allow_reply(
+    session: Session,
+    phone_hash: str,
+    today: date,
+    *,
+    automatic: bool,
+    max_automatic: int = MAX_AUTOMATIC_REPLIES_A_DAY,
+) -> bool:
+    """Count a reply against the number's daily caps; False when a cap is reached."""
+    counter = session.get(ReplyCounter, (phone_hash, today))
+    if counter is None:
+        counter = ReplyCounter(phone_hash=phone_hash, day=today, replies=0, automatic=0)
+        session.add(counter)
+    if counter.replies >= MAX_REPLIES_A_DAY or (automatic and counter.automatic >= max_automatic):
+        return False
+    counter.replies += 1
+    counter.automatic += int(automatic)
+    return True
+
+
+def suppress(session: Session, phone_hash: str, *, reason: str, now: datetime) -> None:
+    """Put a number on the list that imports never enroll again."""
+    if session.get(Suppression, phone_hash) is None:
+        session.add(Suppression(phone_hash=phone_hash, reason=reason, created_at=now))
+
+
+def _apply(
+    session: Session,
+    outcome: Outcome,
+    *,
+    person: Person | None,
+    enrollment: Enrollment | None,
+    phone: str,
+    phone_hash: str,
+    language: str,
+    now: datetime,
+) -> tuple[Person | None, Enrollment | None]:
+    state = outcome.state
+    if person is None and (state is not None or outcome.replies):
+        person = Person(
+            phone=phone, phone_hash=phone_hash, language=Language(language), created_at=now
+        )
+        session.add(person)
+        session.flush()
+    if person is None:
+        return None, None
+    if outcome.place is not None:
+        person.timezone, person.city = outcome.place.zone, outcome.place.name_ru
+    if state is None:
+        return person, enrollment
+    person.language = Language(state.language)
+    if outcome.new_enrollment or enrollment is None:
+        enrollment = Enrollment(
+            person_id=person.id, channel=Channel.SMS, created_at=now, status=state.status
+        )
+        session.add(enrollment)
+    if state.status is SubscriberStatus.ACTIVE and (
+        enrollment.status is not SubscriberStatus.ACTIVE or enrollment.activated_at is None
+    ):
+        enrollment.activated_at = now
+    enrollment.status = state.status
+    enrollment.track, enrollment.due_date = state.track, state.due_date
+    enrollment.birth_date = state.birth_date
+    enrollment.updated_at = now
+    if outcome.consent:
+        enrollment.consent_at = now
+    if outcome.end_reason:
+        enrollment.end_reason, enrollment.ended_at = outcome.end_reason, now
+    if state.status is SubscriberStatus.OPTED_OUT:
+        suppress(session, phone_hash, reason="opted_out", now=now)
+    session.flush()
+    return person, enrollment
+
+
+def handle_text(
+    session: Session, *, phone: str, body: str, now: datetime, hash_key: bytes
+) -> Handled:
+    """Run the conversation for one text from an allowed number and store what changed."""
+    phone_hash = keyed_hash(hash_key, phone)
+    person = session.scalar(select(Person).where(Person.phone == phone))
+    enrollment = current_enrollment(session, person.id) if person else None
+    zone = person.timezone if person else "Europe/Moscow"
+    today = local_today(now, zone)
+    parsed = parse(body)
+    state = (
+        State(
+            enrollment.status,
+            person.language.value,
+            Track(enrollment.track) if enrollment.track else None,
+            enrollment.due_date,
+            enrollment.birth_date,
+        )
+        if person and enrollment
+        else None
+    )
+    outcome = respond(parsed, body, state, today=today)
+    language = (
+        outcome.state.language
+        if outcome.state
+        else (person.language.value if person else _guess_language(parsed, body))
+    )
+    replies = list(outcome.replies)
+    if replies and not _allow_reply(session, phone_hash, today, automatic=outcome.counts_as_auto):
+        replies = []
+    person, enrollment = _apply(
+        session,
+        outcome,
+        person=person,
+        enrollment=enrollment,
+        phone=phone,
+        phone_hash=phone_hash,
+        language=language,
+        now=now,
+    )
+    status = outcome.state.status if outcome.state else None
+    return Handled(
+        person=person,
+        enrollment=enrollment,
+        replies=replies,
+        language=language,
+        stage=stage_of(enrollment, today),
+        opted_out=status is SubscriberStatus.OPTED_OUT,
+        ended=status is SubscriberStatus.ENDED,
+    )
+
+
+def allow_outside_reply(session: Session, *, phone_hash: str, now: datetime) -> bool:
+    """One polite reply a day to a number from a country we do not serve (no record of her)."""
+    return _allow_reply(session, phone_hash, now.date(), automatic=True, max_automatic=1)
