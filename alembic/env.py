@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from alembic import context
 from sqlalchemy import Connection
 
-from text4baby_ru.db import make_engine
+from text4baby_ru.db import StrEnumType, make_engine
 from text4baby_ru.schema import metadata
+
+
+def _render_item(kind: str, item: Any, autogen_context: Any) -> str | bool:
+    """Write status columns as the plain strings they are in the database."""
+    if kind == "type" and isinstance(item, StrEnumType):
+        return f"sa.String(length={item.impl_instance.length})"
+    return False
 
 
 def _run(connection: Connection) -> None:
@@ -15,6 +24,7 @@ def _run(connection: Connection) -> None:
         target_metadata=metadata,
         render_as_batch=connection.dialect.name == "sqlite",
         compare_type=True,
+        render_item=_render_item,
     )
     with context.begin_transaction():
         context.run_migrations()

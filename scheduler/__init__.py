@@ -12,18 +12,22 @@ from typing import IO
 from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy.engine import make_url
 
-from text4baby_ru.delivery.sender import send_due
+from text4baby_ru.delivery.service import run_pass
 from text4baby_ru.runtime import Runtime
 
 log = logging.getLogger(__name__)
-INTERVAL_SECONDS = 15
 
 
 class SchedulerLockError(Exception):
     """Another scheduler already runs against this database."""
 
 
-def _lock_sqlite(url: str) -> IO[str] | None:
+def worker_name(role: str) -> str:
+    """A name for this process in the outbox's claimed_by column."""
+    return f"{role}:{socket.gethostname()}:{os.getpid()}"
+
+
+def lock_sqlite(url: str) -> IO[str] | None:
     """An exclusive lock file beside the SQLite database, held for the life of the process."""
     database = make_url(url).database
     if not database or database == ":memory:":
@@ -42,26 +46,34 @@ def _lock_sqlite(url: str) -> IO[str] | None:
 
 
 def start_scheduler(runtime: Runtime) -> BackgroundScheduler:
-    """Start the background scheduler: a sending pass every few seconds, misfires coalesced."""
+    """Start the background scheduler: a pass every T4B_PASS_INTERVAL seconds, misfires
+    coalesced, never two at once; on SQLite only one per database."""
     lock = (
-        _lock_sqlite(runtime.settings.database_url)
+        lock_sqlite(runtime.settings.database_url)
         if runtime.engine.dialect.name == "sqlite"
         else None
     )
-    worker = f"{socket.gethostname()}:{os.getpid()}"
+    worker, rules, policy = worker_name("scheduler"), runtime.rules(), runtime.policy()
+    interval = runtime.settings.pass_interval
     scheduler = BackgroundScheduler(timezone="UTC")
     scheduler.add_job(
-        lambda: send_due(
-            sessions=runtime.sessions, gateway=runtime.gateway, clock=runtime.clock, worker=worker
+        lambda: run_pass(
+            sessions=runtime.sessions,
+            gateway=runtime.gateway,
+            clock=runtime.clock,
+            rules=rules,
+            policy=policy,
+            worker=worker,
         ),
         "interval",
-        seconds=INTERVAL_SECONDS,
-        id="send",
+        seconds=interval,
+        id="pass",
         coalesce=True,
         max_instances=1,
-        misfire_grace_time=INTERVAL_SECONDS,
+        misfire_grace_time=interval,
+        next_run_time=runtime.clock.now(),
     )
     scheduler.start()
     scheduler.lock_handle = lock  # keep the lock file open as long as the scheduler lives
-    log.info("scheduler started: sending pass every %s s", INTERVAL_SECONDS)
+    log.info("scheduler started: a planning and sending pass every %s s", interval)
     return scheduler

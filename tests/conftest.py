@@ -53,6 +53,25 @@ def _pg_database(base_url: str) -> Iterator[str]:
         admin.dispose()
 
 
+@pytest.fixture
+def fresh_database_url(tmp_path: Path) -> Iterator[str]:
+    """A database of its own (migrated, library imported) for tests that commit for real:
+    live servers and several processes."""
+    if PG_URL:
+        gen = _pg_database(PG_URL)
+        url = next(gen)
+    else:
+        url, gen = f"sqlite:///{tmp_path / 'fresh.db'}", None
+    upgrade(url)
+    engine = make_engine(url)
+    with unit_of_work(session_factory(engine)) as session:
+        import_library(session, load(data_dir("message_library")), now=T_LIBRARY)
+    engine.dispose()
+    yield url
+    if gen is not None:
+        gen.close()
+
+
 @pytest.fixture(scope="session")
 def database_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A migrated database: PostgreSQL when T4B_TEST_DATABASE_URL says so, else SQLite."""

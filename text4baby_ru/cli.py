@@ -171,17 +171,80 @@ def serve(
 
 
 @app.command()
-def worker() -> None:
-    """[issue 5, not yet] A sending process without HTTP; several may run on PostgreSQL."""
-    _fail("`worker` arrives with the delivery issue (#5); use `serve` for now", 1)
+@friendly
+def worker(
+    once: Annotated[bool, typer.Option(help="one pass, then exit")] = False,
+) -> None:
+    """A sending process without HTTP: plans (one process at a time) and sends; several may
+    run against PostgreSQL. SIGTERM finishes the message in hand and releases the rest."""
+    import signal
+    import threading
+
+    from scheduler import SchedulerLockError, lock_sqlite, worker_name
+    from text4baby_ru.delivery.service import run_pass
+    from text4baby_ru.main import build_runtime
+
+    settings = _settings()
+    runtime = build_runtime(settings)
+    try:  # on SQLite one sending process per database, as for the scheduler
+        lock = (
+            lock_sqlite(settings.database_url) if runtime.engine.dialect.name == "sqlite" else None
+        )
+    except SchedulerLockError as error:
+        _fail(str(error))
+        return
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    name, rules, policy = worker_name("worker"), runtime.rules(), runtime.policy()
+    while not stop.is_set():
+        run_pass(
+            sessions=runtime.sessions,
+            gateway=runtime.gateway,
+            clock=runtime.clock,
+            rules=rules,
+            policy=policy,
+            worker=name,
+            stop=stop,
+        )
+        if once:
+            break
+        stop.wait(settings.pass_interval)
+    if lock is not None:
+        lock.close()
+    typer.echo("worker stopped", err=True)
 
 
 @app.command()
+@friendly
 def dispatch(
     at: Annotated[str | None, typer.Option(help="ISO 8601 instant (default: now)")] = None,
 ) -> None:
-    """[issue 5, not yet] One planning and sending pass as of an instant, then exit."""
-    _fail("`dispatch` arrives with the delivery issue (#5)", 1)
+    """One planning and sending pass as of an instant, then exit (also how cron runs it);
+    running it twice for the same instant sends nothing twice."""
+    from scheduler import worker_name
+    from text4baby_ru.clock import FixedClock
+    from text4baby_ru.delivery.service import run_pass
+    from text4baby_ru.main import build_runtime
+
+    settings = _settings()
+    clock = None
+    if at is not None:
+        try:
+            instant = datetime.fromisoformat(at)
+        except ValueError:
+            _fail(f"--at {at!r} is not ISO 8601, e.g. 2026-11-30T10:00:00+03:00")
+        clock = FixedClock(instant if instant.tzinfo else instant.replace(tzinfo=UTC))
+    runtime = build_runtime(settings, clock=clock)
+    report = run_pass(
+        sessions=runtime.sessions,
+        gateway=runtime.gateway,
+        clock=runtime.clock,
+        rules=runtime.rules(),
+        policy=runtime.policy(),
+        worker=worker_name("dispatch"),
+    )
+    typer.echo(report.summary())
 
 
 @subscribers_app.command("import")
@@ -299,6 +362,3 @@ def main() -> None:
     except SettingsError as error:
         typer.echo(f"error: {error}", err=True)
         sys.exit(2)
-
-
-_ = (UTC, datetime)

@@ -101,6 +101,7 @@ def insert_or_ignore(
     *,
     conflict: list[str],
     where: str | None = None,
+    returning: bool = True,
 ) -> int | None:
     """INSERT ... ON CONFLICT DO NOTHING RETURNING id: the new row's id, or None if it existed.
     `where` names the predicate of a partial unique index that is the conflict target."""
@@ -110,8 +111,11 @@ def insert_or_ignore(
         insert(table)
         .values(**values)
         .on_conflict_do_nothing(index_elements=conflict, index_where=text(where) if where else None)
-    ).returning(table.c.id)
-    return session.execute(statement).scalar_one_or_none()
+    )
+    if not returning:
+        session.execute(statement)
+        return None
+    return session.execute(statement.returning(table.c.id)).scalar_one_or_none()
 
 
 def is_sqlite(url: str) -> bool:

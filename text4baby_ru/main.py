@@ -33,12 +33,13 @@ birthday. The admin API takes `Authorization: Bearer <token>` (tokens come from
 def build_runtime(settings: Settings, *, clock: Clock | None = None) -> Runtime:
     """Engine, sessions, clock and gateway for these settings."""
     engine = make_engine(settings.database_url)
+    clock = clock or SystemClock()
     return Runtime(
         settings=settings,
         engine=engine,
         sessions=session_factory(engine),
-        clock=clock or SystemClock(),
-        gateway=build_gateway(settings),
+        clock=clock,
+        gateway=build_gateway(settings, clock),
     )
 
 

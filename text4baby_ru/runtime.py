@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from text4baby_ru.clock import Clock
+from text4baby_ru.delivery.planner import Rules
+from text4baby_ru.delivery.sender import SendPolicy
 from text4baby_ru.gateways.base import Gateway
 from text4baby_ru.settings import Settings
 
@@ -21,3 +24,18 @@ class Runtime:
     sessions: sessionmaker[Session]
     clock: Clock
     gateway: Gateway
+
+    def rules(self) -> Rules:
+        """When tips go out, from the settings."""
+        s = self.settings
+        return Rules(
+            weekdays=s.send_weekdays,
+            hour=s.send_hour,
+            quiet=s.quiet_window,
+            catchup=s.catchup,
+            catchup_max=timedelta(hours=s.catchup_max_hours),
+        )
+
+    def policy(self) -> SendPolicy:
+        """How the sender behaves, from the settings."""
+        return SendPolicy(max_failures=self.settings.max_failures, rate=self.settings.send_rate)

@@ -4,7 +4,8 @@ from text4baby_ru.audit.models import AuditEvent
 from text4baby_ru.auth.models import ApiToken, User
 from text4baby_ru.content.models import ContentKey, ContentRevision
 from text4baby_ru.db import Base
-from text4baby_ru.delivery.models import OutboundMessage
+from text4baby_ru.delivery.models import EarlyReport, OutboundMessage
+from text4baby_ru.delivery.ratelimit import RateSlot
 from text4baby_ru.enrollment.models import (
     Enrollment,
     InboundMessage,
@@ -22,10 +23,12 @@ __all__ = [
     "AuditEvent",
     "ContentKey",
     "ContentRevision",
+    "EarlyReport",
     "Enrollment",
     "InboundMessage",
     "OutboundMessage",
     "Person",
+    "RateSlot",
     "ReplyCounter",
     "Suppression",
     "User",

@@ -47,6 +47,11 @@ class Settings(BaseSettings):
     send_days: str = Field("mon,wed,fri", alias="T4B_SEND_DAYS")
     send_hour: int = Field(10, ge=0, le=23, alias="T4B_SEND_HOUR")
     quiet_hours: str = Field("21:00-09:00", alias="T4B_QUIET_HOURS")
+    catchup: Literal["latest", "skip"] = Field("latest", alias="T4B_CATCHUP")
+    catchup_max_hours: int = Field(48, ge=1, le=24 * 7, alias="T4B_CATCHUP_MAX_HOURS")
+    max_failures: int = Field(3, ge=1, le=100, alias="T4B_MAX_FAILURES")
+    send_rate: float = Field(10.0, gt=0, le=10_000, alias="T4B_SEND_RATE")
+    pass_interval: int = Field(30, ge=1, le=3600, alias="T4B_PASS_INTERVAL")
     log_level: str = Field("INFO", alias="T4B_LOG_LEVEL")
 
     @field_validator("database_url")

@@ -173,7 +173,13 @@ def test_control_characters_markup_and_sql_get_an_answer_not_a_500(
     client: TestClient, session: Session
 ) -> None:
     phone = fixture_phone()
-    for body in ("МАМА\x00", "<script>alert(1)</script>", "'; DROP TABLE people; --", "👶" * 400, ""):
+    for body in (
+        "МАМА\x00",
+        "<script>alert(1)</script>",
+        "'; DROP TABLE people; --",
+        "👶" * 400,
+        "",
+    ):
         assert sms(client, phone, body).status_code == 200
     session.expire_all()
     assert session.scalar(select(Person).where(Person.phone == phone)) is not None

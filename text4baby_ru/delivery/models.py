@@ -91,3 +91,16 @@ class OutboundMessage(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class EarlyReport(Base):
+    """A provider's status report that arrived before we had recorded the message's id (the
+    provider can call back faster than our write): applied as soon as the id is recorded."""
+
+    __tablename__ = "early_reports"
+
+    gateway: Mapped[str] = mapped_column(String(16), primary_key=True)
+    provider_sid: Mapped[str] = mapped_column(String(64), primary_key=True)
+    status: Mapped[MessageStatus] = mapped_column(_status_type, primary_key=True)
+    error_code: Mapped[str | None] = mapped_column(String(16))
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime())

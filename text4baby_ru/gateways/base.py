@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 
 class GatewayError(Exception):
@@ -51,3 +51,10 @@ class Gateway(Protocol):
     name: str
 
     def send(self, sms: OutgoingSms) -> SendReceipt: ...
+
+
+@runtime_checkable
+class ListingGateway(Gateway, Protocol):
+    """A gateway that can tell whether it took a message (Twilio can list; Kannel cannot)."""
+
+    def find_sent(self, sms: OutgoingSms, since: datetime) -> str | None: ...

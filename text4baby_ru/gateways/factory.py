@@ -2,16 +2,55 @@
 
 from __future__ import annotations
 
+import logging
+from urllib.parse import urlsplit
+
+from text4baby_ru.clock import Clock
 from text4baby_ru.gateways.base import Gateway
 from text4baby_ru.gateways.console import ConsoleGateway
+from text4baby_ru.gateways.twilio import TwilioGateway
 from text4baby_ru.settings import Settings, SettingsError
 
+log = logging.getLogger(__name__)
+STATUS_PATH = "/sms/twilio/status"
 
-def build_gateway(settings: Settings) -> Gateway:
+
+def unreachable_from_outside(url: str) -> bool:
+    """True for a public URL that a provider on the internet cannot call back."""
+    host = urlsplit(url).hostname or ""
+    return (
+        host in ("localhost", "0.0.0.0")
+        or host.startswith(("127.", "10.", "192.168."))
+        or (
+            host.startswith("172.")
+            and host.split(".")[1].isdigit()
+            and 16 <= int(host.split(".")[1]) <= 31
+        )
+    )
+
+
+def build_gateway(settings: Settings, clock: Clock) -> Gateway:
     """The configured gateway (console is the embedded default)."""
     if settings.sms_gateway == "console":
         return ConsoleGateway()
+    if settings.sms_gateway == "twilio":
+        assert settings.twilio_account_sid and settings.twilio_auth_token  # checked by Settings
+        if unreachable_from_outside(settings.public_url):
+            log.warning(
+                "T4B_PUBLIC_URL=%s cannot be reached by Twilio: inbound messages and delivery "
+                "reports will not arrive. Set it to the service's public https address.",
+                settings.public_url,
+            )
+        return TwilioGateway(
+            account_sid=settings.twilio_account_sid,
+            auth_token=settings.twilio_auth_token.get_secret_value(),
+            api_base=settings.twilio_api_base,
+            status_callback=settings.public_url + STATUS_PATH,
+            from_number=settings.twilio_from_number,
+            messaging_service_sid=settings.twilio_messaging_service_sid,
+            clock=clock,
+        )
     raise SettingsError(
         f"T4B_SMS_GATEWAY: the {settings.sms_gateway} gateway is not in this release yet; "
-        "use console"
+        "use console or twilio"
     )

@@ -14,6 +14,7 @@ from twilio.request_validator import RequestValidator
 from text4baby_ru.db import unit_of_work
 from text4baby_ru.delivery.inbound import Received, receive
 from text4baby_ru.delivery.sender import send_due
+from text4baby_ru.delivery.statuses import TWILIO_STATUSES, record_status
 from text4baby_ru.deps import RuntimeDep
 from text4baby_ru.gateways.base import GatewayError, OutgoingSms
 from text4baby_ru.keys import secret_key
@@ -96,3 +97,31 @@ async def inbound(request: Request, runtime: RuntimeDep, tasks: BackgroundTasks)
     if result.reply_ids or result.outside_reply:
         tasks.add_task(send_replies, runtime, result.reply_ids, result.outside_reply)
     return Response(EMPTY_TWIML, media_type="application/xml")
+
+
+def handle_status(runtime: Runtime, form: dict[str, str]) -> None:
+    """Record one status callback in its own unit of work (runs in a worker thread)."""
+    status = TWILIO_STATUSES.get(form.get("MessageStatus", "").lower())
+    if status is None:
+        return
+    with unit_of_work(runtime.sessions) as session:
+        record_status(
+            session,
+            gateway="twilio",
+            provider_sid=form["MessageSid"],
+            status=status,
+            error_code=form.get("ErrorCode") or None,
+            now=runtime.clock.now(),
+            max_failures=runtime.settings.max_failures,
+        )
+
+
+@router.post("/status", summary="Twilio's status callback (signed)")
+async def status_callback(request: Request, runtime: RuntimeDep) -> Response:
+    form = await signed_form(request, runtime)
+    if form is None:
+        return forbidden()
+    if not form.get("MessageSid"):
+        return JSONResponse({"detail": "MessageSid is required", "code": "invalid"}, 400)
+    await run_in_threadpool(handle_status, runtime, form)
+    return Response(status_code=204)

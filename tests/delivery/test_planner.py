@@ -1,0 +1,130 @@
+from datetime import UTC, date, datetime, time, timedelta
+
+import pytest
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from tests.factories import make_enrollment, make_person
+from text4baby_ru.delivery.models import MessageKind, MessageStatus, OutboundMessage
+from text4baby_ru.delivery.planner import Rules, latest_slot, plan
+from text4baby_ru.enrollment.models import SubscriberStatus
+
+RULES = Rules(weekdays=(0, 2, 4), hour=10, quiet=(time(21), time(9)))
+MONDAY_1005_MSK = datetime(2026, 11, 30, 7, 5, tzinfo=UTC)
+T_ENROLLED = datetime(2026, 11, 20, tzinfo=UTC)
+
+
+def tips(session: Session) -> list[OutboundMessage]:
+    session.expire_all()
+    return list(session.scalars(select(OutboundMessage).order_by(OutboundMessage.id)))
+
+
+def enrol(session: Session, zone: str = "Europe/Moscow", **overrides: object):  # type: ignore[no-untyped-def]
+    person = make_person(session, timezone=zone, language=overrides.pop("language", "ru"))
+    values = {"due_date": date(2027, 3, 15), "activated_at": T_ENROLLED} | overrides
+    return make_enrollment(session, person, **values)
+
+
+def test_monday_ten_oclock_gives_each_woman_the_tip_for_her_week_and_slot_one(
+    session: Session,
+) -> None:
+    ru = enrol(session)  # week 25 on 30.11.2026
+    en = enrol(session, language="en", due_date=None, birth_date=date(2026, 10, 1), track="baby")
+    report = plan(session, now=MONDAY_1005_MSK, rules=RULES)
+    assert report.tips == 2
+    by_enrollment = {t.enrollment_id: t for t in tips(session)}
+    assert (
+        by_enrollment[ru.id].content_key == "pregnancy.w25.1"
+        and by_enrollment[ru.id].language == "ru"
+    )
+    assert (
+        by_enrollment[en.id].content_key == "baby.w08.1" and by_enrollment[en.id].language == "en"
+    )
+    row = by_enrollment[ru.id]
+    assert row.status is MessageStatus.QUEUED and row.revision_id is not None and row.body is None
+    assert row.due_at == MONDAY_1005_MSK  # 10:00 has passed: due now
+    assert row.expires_at == datetime(2026, 11, 30, 18, 0, tzinfo=UTC)  # 21:00 Moscow
+
+
+def test_a_second_pass_writes_nothing(session: Session) -> None:
+    enrol(session)
+    plan(session, now=MONDAY_1005_MSK, rules=RULES)
+    again = plan(session, now=MONDAY_1005_MSK + timedelta(minutes=30), rules=RULES)
+    assert again.tips == 0 and len(tips(session)) == 1
+
+
+def test_each_zone_waits_for_its_own_ten_oclock(session: Session) -> None:
+    enrol(session, zone="Europe/Kaliningrad")  # 09:05 there: not yet
+    enrol(session, zone="Asia/Vladivostok")  # 17:05 there: due
+    plan(session, now=MONDAY_1005_MSK, rules=RULES)
+    assert [t.week for t in tips(session)] == [25]
+    plan(session, now=MONDAY_1005_MSK + timedelta(hours=1), rules=RULES)
+    assert len(tips(session)) == 2
+
+
+def test_only_active_enrollments_get_tips(session: Session) -> None:
+    for status in SubscriberStatus:
+        enrol(session, status=status)
+    plan(session, now=MONDAY_1005_MSK, rules=RULES)
+    assert len(tips(session)) == 1
+
+
+def test_nobody_gets_a_tip_for_a_send_time_before_she_enrolled(session: Session) -> None:
+    enrol(session, activated_at=MONDAY_1005_MSK - timedelta(minutes=1))
+    plan(session, now=MONDAY_1005_MSK, rules=RULES)
+    assert tips(session) == []
+
+
+def test_after_downtime_only_the_latest_missed_tip_goes_and_none_older_than_the_limit(
+    session: Session,
+) -> None:
+    enrol(session)
+    wednesday_evening = datetime(2026, 12, 2, 19, 0, tzinfo=UTC)  # 22:00 Moscow, quiet hours
+    plan(session, now=wednesday_evening, rules=RULES)
+    [row] = tips(session)
+    assert row.content_key == "pregnancy.w25.2"  # Wednesday's, not Monday's
+    assert row.due_at == datetime(2026, 12, 3, 6, 0, tzinfo=UTC)  # next morning, 09:00
+    skip = Rules(weekdays=(0, 2, 4), hour=10, quiet=(time(21), time(9)), catchup="skip")
+    enrol(session)
+    assert plan(session, now=wednesday_evening, rules=skip).tips == 0
+    late = datetime(2026, 12, 6, 12, 0, tzinfo=UTC)  # Sunday: Friday's tip is 2 days 5 h old
+    assert latest_slot(late, "Europe/Moscow", RULES) is None
+
+
+@pytest.mark.parametrize(
+    ("due", "key"),
+    [
+        (date(2027, 8, 2), "pregnancy.w05.1"),  # early pregnancy: 35 days since due - 280
+        (date(2026, 11, 23), "pregnancy.w41.1"),  # 41+0 on the send day
+        (date(2026, 11, 16), "baby.w02.1"),  # 42+0 without a birth: baby track from the due date
+    ],
+)
+def test_week_boundaries_follow_the_stage_rule(session: Session, due: date, key: str) -> None:
+    enrol(session, due_date=due)
+    plan(session, now=MONDAY_1005_MSK, rules=RULES)
+    assert [t.content_key for t in tips(session) if t.kind is MessageKind.TIP] == [key]
+
+
+def test_at_41_weeks_she_is_asked_once_whether_the_baby_has_arrived(session: Session) -> None:
+    enrol(session, due_date=date(2026, 11, 23))  # 41+0 on Monday
+    plan(session, now=MONDAY_1005_MSK, rules=RULES)
+    plan(session, now=MONDAY_1005_MSK + timedelta(days=2), rules=RULES)  # Wednesday
+    questions = [t for t in tips(session) if t.content_key == "reply.baby_arrived_question"]
+    assert len(questions) == 1 and questions[0].kind is MessageKind.NOTICE
+
+
+def test_after_the_first_birthday_one_closing_message_and_the_enrollment_is_completed(
+    session: Session,
+) -> None:
+    done = enrol(session, due_date=None, birth_date=date(2025, 11, 20), track="baby")  # 53 weeks
+    still = enrol(session, due_date=None, birth_date=date(2025, 12, 5), track="baby")  # week 51
+    plan(session, now=MONDAY_1005_MSK, rules=RULES)
+    plan(session, now=MONDAY_1005_MSK + timedelta(days=2), rules=RULES)
+    rows = tips(session)
+    assert [t.content_key for t in rows if t.enrollment_id == done.id] == ["reply.completion"]
+    assert {t.content_key for t in rows if t.enrollment_id == still.id} == {
+        "baby.w51.1",
+        "baby.w51.2",
+    }
+    session.refresh(done)
+    assert done.status is SubscriberStatus.COMPLETED and done.end_reason == "first_birthday"

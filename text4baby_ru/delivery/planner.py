@@ -1,0 +1,285 @@
+"""The planner: which tips are due at an instant, written to the outbox with a few SQL statements.
+
+Set-based: one INSERT ... SELECT per distinct time zone (SQLite has no zone functions, so each
+zone's local date is computed here), with unique keys that make every pass idempotent. Texts
+are rendered at send time from the revision each row records.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta
+from typing import Any, Literal
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Integer, Select, and_, case, cast, func, literal, select, text, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
+
+from text4baby_ru.content.models import ContentKey, ContentKind, ContentRevision, RevisionStatus
+from text4baby_ru.delivery.models import (
+    ONCE_PER_ENROLLMENT,
+    MessageKind,
+    MessageStatus,
+    OutboundMessage,
+)
+from text4baby_ru.delivery.schedule import next_allowed
+from text4baby_ru.enrollment.models import Enrollment, Person, SubscriberStatus
+from text4baby_ru.enrollment.stage import LAST_BABY_WEEK, LAST_PREGNANCY_WEEK, PREGNANCY_DAYS
+
+log = logging.getLogger(__name__)
+Catchup = Literal["latest", "skip"]
+SKIP_GRACE = timedelta(hours=1)  # with the `skip` policy, a tip this late still goes
+
+
+@dataclass(frozen=True)
+class Rules:
+    """When tips go out: three weekdays at an hour, never in quiet hours; the catch-up policy."""
+
+    weekdays: tuple[int, int, int]
+    hour: int
+    quiet: tuple[time, time]
+    catchup: Catchup = "latest"
+    catchup_max: timedelta = timedelta(hours=48)
+
+
+@dataclass
+class PlanReport:
+    """Rows a pass wrote, by kind."""
+
+    tips: int = 0
+    questions: int = 0
+    completed: int = 0
+    zones: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class SendSlot:
+    """The send day a zone is on at an instant: local date, slot, when to send and until when."""
+
+    day: date
+    slot: int
+    instant: datetime  # the send time itself: she gets it if she enrolled before this
+    due_at: datetime  # when to send: the instant, or later after downtime, never in quiet hours
+    expires_at: datetime
+
+
+def latest_slot(now: datetime, zone: str, rules: Rules) -> SendSlot | None:
+    """The most recent send instant at or before now in this zone that the policy still sends."""
+    tz = ZoneInfo(zone)
+    local_day = now.astimezone(tz).date()
+    for back in range(8):
+        day = local_day - timedelta(days=back)
+        if day.weekday() not in rules.weekdays:
+            continue
+        instant = datetime.combine(day, time(rules.hour), tz)
+        if instant > now:
+            continue
+        late = now - instant
+        if late > (rules.catchup_max if rules.catchup == "latest" else SKIP_GRACE):
+            return None
+        due = next_allowed(max(instant, now), timezone=zone, quiet=rules.quiet)
+        local_due = due.astimezone(tz)
+        quiet_start = datetime.combine(local_due.date(), rules.quiet[0], tz)
+        if quiet_start <= local_due:
+            quiet_start += timedelta(days=1)
+        return SendSlot(day, rules.weekdays.index(day.weekday()) + 1, instant, due, quiet_start)
+    return None
+
+
+def _days_since(day: date, column: Any, dialect: str) -> ColumnElement[int]:
+    """Whole days from a date column to day, in SQL, on either database."""
+    if dialect == "postgresql":
+        return cast(literal(day) - column, Integer)
+    return cast(func.julianday(literal(day.isoformat())) - func.julianday(column), Integer)
+
+
+def _position(day: date, dialect: str) -> tuple[ColumnElement[str], ColumnElement[int]]:
+    """Her track and week on day as SQL expressions (the same rule as enrollment.stage)."""
+    baby_days = _days_since(day, Enrollment.birth_date, dialect)
+    pregnancy_days = _days_since(day, Enrollment.due_date, dialect) + PREGNANCY_DAYS
+    after_due = _days_since(day, Enrollment.due_date, dialect)
+    on_pregnancy = and_(Enrollment.birth_date.is_(None), pregnancy_days // 7 <= LAST_PREGNANCY_WEEK)
+    track = case(
+        (Enrollment.birth_date.is_not(None), literal("baby")),
+        (on_pregnancy, literal("pregnancy")),
+        else_=literal("baby"),
+    )
+    week = case(
+        (Enrollment.birth_date.is_not(None), baby_days // 7),
+        (on_pregnancy, pregnancy_days // 7),
+        else_=after_due // 7,
+    )
+    return track, week
+
+
+def _outbox_columns(
+    kind: MessageKind, key: Any, track: Any, week: Any, slot_no: Any, slot: SendSlot, now: datetime
+) -> list[Any]:
+    """The columns of an outbox row, for INSERT ... SELECT."""
+    return [
+        literal(kind.value).label("kind"),
+        Enrollment.person_id,
+        Enrollment.id.label("enrollment_id"),
+        key.label("content_key"),
+        ContentRevision.id.label("revision_id"),
+        Person.language,
+        track.label("track"),
+        week.label("week"),
+        slot_no.label("slot"),
+        literal(MessageStatus.QUEUED.value).label("status"),
+        literal(slot.due_at, OutboundMessage.due_at.type).label("due_at"),
+        literal(slot.expires_at, OutboundMessage.expires_at.type).label("expires_at"),
+        literal(0).label("attempts"),
+        literal(0).label("segments"),
+        literal(now, OutboundMessage.created_at.type).label("created_at"),
+        literal(now, OutboundMessage.updated_at.type).label("updated_at"),
+    ]
+
+
+def _in_zone(zone: str) -> list[ColumnElement[bool]]:
+    return [
+        Enrollment.status == SubscriberStatus.ACTIVE,
+        Person.timezone == zone,
+        Person.phone.is_not(None),
+    ]
+
+
+def _plan_zone(session: Session, zone: str, slot: SendSlot, now: datetime) -> int:
+    dialect = session.get_bind().dialect.name
+    track, week = _position(slot.day, dialect)
+    columns = _outbox_columns(
+        MessageKind.TIP,
+        ContentKey.key,
+        ContentKey.track,
+        ContentKey.week,
+        ContentKey.slot,
+        slot,
+        now,
+    )
+    eligible = (
+        select(*columns)
+        .select_from(Enrollment)
+        .join(Person, Person.id == Enrollment.person_id)
+        .join(
+            ContentKey,
+            and_(
+                ContentKey.kind == ContentKind.TIP,
+                ContentKey.track == track,
+                ContentKey.week == week,
+                ContentKey.slot == slot.slot,
+            ),
+        )
+        .join(
+            ContentRevision,
+            and_(
+                ContentRevision.key == ContentKey.key,
+                ContentRevision.language == Person.language,
+                ContentRevision.status == RevisionStatus.LIVE,
+            ),
+        )
+        .where(
+            *_in_zone(zone),
+            Enrollment.activated_at < literal(slot.instant, Enrollment.activated_at.type),
+        )
+    )
+    return _insert_new(session, eligible)
+
+
+def _plan_notice(
+    session: Session, zone: str, slot: SendSlot, now: datetime, key: str, who: ColumnElement[bool]
+) -> int:
+    """Queue a one-off notice for the enrollments of this zone that `who` selects."""
+    track, week = _position(slot.day, session.get_bind().dialect.name)
+    columns = _outbox_columns(
+        MessageKind.NOTICE, literal(key), track, week, literal(None, Integer), slot, now
+    )
+    eligible = (
+        select(*columns)
+        .select_from(Enrollment)
+        .join(Person, Person.id == Enrollment.person_id)
+        .join(
+            ContentRevision,
+            and_(
+                ContentRevision.key == key,
+                ContentRevision.language == Person.language,
+                ContentRevision.status == RevisionStatus.LIVE,
+            ),
+        )
+        .where(*_in_zone(zone), who)
+    )
+    return _insert_new(session, eligible)
+
+
+def _plan_milestones(
+    session: Session, zone: str, slot: SendSlot, now: datetime, report: PlanReport
+) -> None:
+    """At 41+0 with no birth reported: one "has the baby arrived?". After baby week 52: one
+    closing message, and the enrollment is completed."""
+    dialect = session.get_bind().dialect.name
+    track, week = _position(slot.day, dialect)
+    overdue = and_(track == "pregnancy", week == LAST_PREGNANCY_WEEK)
+    report.questions += _plan_notice(
+        session, zone, slot, now, "reply.baby_arrived_question", overdue
+    )
+    finished = and_(track == "baby", week > LAST_BABY_WEEK)
+    report.completed += _plan_notice(session, zone, slot, now, "reply.completion", finished)
+    people_here = select(Person.id).where(Person.timezone == zone).scalar_subquery()
+    session.execute(
+        update(Enrollment)
+        .where(
+            Enrollment.status == SubscriberStatus.ACTIVE,
+            Enrollment.person_id.in_(people_here),
+            finished,
+        )
+        .values(
+            status=SubscriberStatus.COMPLETED,
+            ended_at=now,
+            end_reason="first_birthday",
+            updated_at=now,
+        )
+        .execution_options(synchronize_session=False)
+    )
+
+
+def _insert_new(session: Session, rows: Select[Any]) -> int:
+    """INSERT ... SELECT ... ON CONFLICT DO NOTHING into the outbox; the number of new rows."""
+    module = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
+    statement = (
+        module.insert(OutboundMessage)
+        .from_select([c.name for c in rows.selected_columns], rows)
+        .on_conflict_do_nothing(
+            index_elements=["enrollment_id", "content_key"],
+            index_where=text(ONCE_PER_ENROLLMENT),
+        )
+    )
+    result = session.execute(statement, execution_options={"preserve_rowcount": True})
+    return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+def zones(session: Session) -> list[str]:
+    """The distinct zones of active subscribers."""
+    return list(
+        session.scalars(
+            select(Person.timezone)
+            .join(Enrollment, Enrollment.person_id == Person.id)
+            .where(Enrollment.status == SubscriberStatus.ACTIVE)
+            .distinct()
+        )
+    )
+
+
+def plan(session: Session, *, now: datetime, rules: Rules) -> PlanReport:
+    """Write every tip due at now to the outbox (at most one per enrollment and send day)."""
+    report = PlanReport()
+    for zone in zones(session):
+        slot = latest_slot(now, zone, rules)
+        if slot is None:
+            continue
+        report.zones.append(zone)
+        report.tips += _plan_zone(session, zone, slot, now)
+        _plan_milestones(session, zone, slot, now, report)
+    log.info("planned %d tips in %d zones", report.tips, len(report.zones))
+    return report

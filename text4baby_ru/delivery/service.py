@@ -1,0 +1,138 @@
+"""One pass of the programme: plan what is due, settle ambiguous sends, send. The scheduler,
+`dispatch` and `worker` all run this."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from text4baby_ru.clock import Clock
+from text4baby_ru.delivery.models import MessageStatus, OutboundMessage
+from text4baby_ru.delivery.planner import PlanReport, Rules, plan
+from text4baby_ru.delivery.sender import SendPolicy, SendReport, send_due
+from text4baby_ru.enrollment.models import Person
+from text4baby_ru.gateways.base import Gateway, GatewayError, ListingGateway, OutgoingSms
+
+log = logging.getLogger(__name__)
+PLANNER_LOCK = 7_151_004  # pg advisory lock key: one planner per pass across all workers
+LEASE = timedelta(minutes=5)  # a row `sending` this long belongs to a worker that died
+SETTLE = timedelta(seconds=30)  # give the provider time to list a message before asking
+
+
+@dataclass
+class PassReport:
+    """What a pass did."""
+
+    planned: PlanReport | None
+    stale: int
+    reconciled: int
+    sent: SendReport
+
+    def summary(self) -> str:
+        """One line for the log and `dispatch`."""
+        planned = f"{self.planned.tips} tips planned" if self.planned else "planning skipped"
+        s = self.sent
+        return (
+            f"{planned}; {s.sent} sent, {s.retried} to retry, {s.failed} failed, "
+            f"{s.unknown + self.stale} unknown, {s.skipped} cancelled or expired; "
+            f"{self.reconciled} settled with the provider"
+        )
+
+
+def plan_once(sessions: sessionmaker[Session], *, now: datetime, rules: Rules) -> PlanReport | None:
+    """Plan, unless another process is planning right now (PostgreSQL advisory lock)."""
+    with sessions() as session, session.begin():
+        if session.get_bind().dialect.name == "postgresql" and not session.scalar(
+            select(func.pg_try_advisory_xact_lock(PLANNER_LOCK))
+        ):
+            return None
+        return plan(session, now=now, rules=rules)
+
+
+def mark_stale(sessions: sessionmaker[Session], *, now: datetime) -> int:
+    """Rows left `sending` by a worker that died mid-call: we cannot know, so `unknown`."""
+    with sessions() as session, session.begin():
+        result = session.execute(
+            update(OutboundMessage)
+            .where(
+                OutboundMessage.status == MessageStatus.SENDING,
+                OutboundMessage.claimed_at < now - LEASE,
+            )
+            .values(status=MessageStatus.UNKNOWN, error_code="lease", updated_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def reconcile(sessions: sessionmaker[Session], gateway: ListingGateway, *, now: datetime) -> int:
+    """Ask the provider about `unknown` messages: adopt its id if it has the message, else queue
+    it again. Gateways that cannot list leave `unknown` alone: never resent."""
+    with sessions() as session, session.begin():
+        rows = session.execute(
+            select(
+                OutboundMessage.id, OutboundMessage.body, OutboundMessage.claimed_at, Person.phone
+            )
+            .join(Person, Person.id == OutboundMessage.person_id)
+            .where(
+                OutboundMessage.status == MessageStatus.UNKNOWN,
+                OutboundMessage.gateway == gateway.name,
+                OutboundMessage.updated_at <= now - SETTLE,
+            )
+            .limit(500)
+        ).all()
+    settled = 0
+    for message_id, body, claimed_at, phone in rows:
+        if not phone or not body:
+            continue
+        try:
+            sid = gateway.find_sent(OutgoingSms(message_id, phone, body), since=claimed_at or now)
+        except GatewayError as error:
+            log.warning("reconciliation paused: %s", error)
+            break
+        values: dict[str, object] = (
+            {"status": MessageStatus.SENT, "provider_sid": sid, "sent_at": now}
+            if sid
+            else {"status": MessageStatus.QUEUED, "claimed_by": None, "next_attempt_at": now}
+        )
+        with sessions() as session, session.begin():
+            session.execute(
+                update(OutboundMessage)
+                .where(
+                    OutboundMessage.id == message_id,
+                    OutboundMessage.status == MessageStatus.UNKNOWN,
+                )
+                .values(updated_at=now, **values)
+                .execution_options(synchronize_session=False)
+            )
+        settled += 1
+    return settled
+
+
+def run_pass(
+    *,
+    sessions: sessionmaker[Session],
+    gateway: Gateway,
+    clock: Clock,
+    rules: Rules,
+    policy: SendPolicy,
+    worker: str,
+    plan_tips: bool = True,
+    stop: threading.Event | None = None,
+) -> PassReport:
+    """Plan (one process at a time), settle stale and ambiguous sends, then send what is due."""
+    planned = plan_once(sessions, now=clock.now(), rules=rules) if plan_tips else None
+    stale = mark_stale(sessions, now=clock.now())
+    reconciled = (
+        reconcile(sessions, gateway, now=clock.now()) if isinstance(gateway, ListingGateway) else 0
+    )
+    sent = send_due(
+        sessions=sessions, gateway=gateway, clock=clock, worker=worker, policy=policy, stop=stop
+    )
+    report = PassReport(planned, stale, reconciled, sent)
+    log.info("pass: %s", report.summary())
+    return report

@@ -1,0 +1,111 @@
+"""Provider status reports (Twilio callbacks, Kannel delivery reports): late, twice or out of
+order, and never moving a message backwards."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from text4baby_ru.db import insert_or_ignore
+from text4baby_ru.delivery.failures import record_delivery, record_permanent_failure
+from text4baby_ru.delivery.models import EarlyReport, MessageStatus, OutboundMessage
+
+log = logging.getLogger(__name__)
+S = MessageStatus
+# How far along a message is; a report never moves it to a lower rank.
+RANK = {
+    S.QUEUED: 0,
+    S.SENDING: 1,
+    S.UNKNOWN: 1,
+    S.SENT: 2,
+    S.UNDELIVERED: 3,
+    S.FAILED: 3,
+    S.EXPIRED: 3,
+    S.CANCELLED: 3,
+    S.DELIVERED: 4,
+}
+TWILIO_STATUSES = {
+    "accepted": S.SENT,
+    "scheduled": S.SENT,
+    "queued": S.SENT,
+    "sending": S.SENT,
+    "sent": S.SENT,
+    "delivered": S.DELIVERED,
+    "read": S.DELIVERED,
+    "undelivered": S.UNDELIVERED,
+    "failed": S.FAILED,
+    "canceled": S.CANCELLED,
+}
+
+
+def record_status(
+    session: Session,
+    *,
+    gateway: str,
+    provider_sid: str,
+    status: MessageStatus,
+    error_code: str | None,
+    now: datetime,
+    max_failures: int,
+) -> bool:
+    """Apply a provider's report; False when the message is not ours (it is ignored)."""
+    query = select(OutboundMessage).where(
+        OutboundMessage.gateway == gateway, OutboundMessage.provider_sid == provider_sid
+    )
+    if session.get_bind().dialect.name == "postgresql":
+        query = query.with_for_update()
+    message = session.scalar(query)
+    if message is None:
+        # Perhaps faster than our own write of the id: keep it for when the id is recorded.
+        insert_or_ignore(
+            session,
+            EarlyReport.__table__,
+            {
+                "gateway": gateway,
+                "provider_sid": provider_sid,
+                "status": status.value,
+                "error_code": error_code,
+                "received_at": now,
+            },
+            conflict=["gateway", "provider_sid", "status"],
+            returning=False,
+        )
+        return False
+    if RANK[status] <= RANK[message.status]:
+        return True
+    message.status, message.updated_at = status, now
+    if error_code:
+        message.error_code = error_code
+    if status is S.DELIVERED:
+        message.delivered_at = now
+        record_delivery(session, message)
+    elif status in (S.UNDELIVERED, S.FAILED):
+        record_permanent_failure(session, message, now=now, max_failures=max_failures)
+    return True
+
+
+def apply_early_reports(
+    session: Session, message: OutboundMessage, *, now: datetime, max_failures: int
+) -> None:
+    """Apply the reports that arrived before this message's provider id was recorded."""
+    if not message.gateway or not message.provider_sid:
+        return
+    early = session.scalars(
+        select(EarlyReport).where(
+            EarlyReport.gateway == message.gateway, EarlyReport.provider_sid == message.provider_sid
+        )
+    ).all()
+    for report in sorted(early, key=lambda r: RANK[r.status]):
+        record_status(
+            session,
+            gateway=report.gateway,
+            provider_sid=report.provider_sid,
+            status=report.status,
+            error_code=report.error_code,
+            now=now,
+            max_failures=max_failures,
+        )
+        session.delete(report)
