@@ -258,6 +258,10 @@ def _public(message: dict[str, Any]) -> dict[str, Any]:
 class _Handler(BaseHTTPRequestHandler):
     mock: TwilioMock
     protocol_version = "HTTP/1.1"
+    # One write per response and no Nagle: otherwise every keep-alive request waits ~40 ms for
+    # a delayed ACK between the header and the body writes.
+    wbufsize = -1
+    disable_nagle_algorithm = True
 
     def setup(self) -> None:
         super().setup()

@@ -120,3 +120,34 @@ def test_serve_answers_health_and_docs_and_a_second_scheduler_is_refused(
         _, stderr = server.communicate(timeout=30)
     assert "/api/v1/subscribers/" in stderr  # the access log is on...
     assert "79160000123" not in stderr  # ...and masks the number
+
+
+def test_clinic_import_then_dispatch_twice_sends_each_message_once(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    from datetime import UTC, datetime, time, timedelta
+    from zoneinfo import ZoneInfo
+
+    assert run("db", "upgrade", env=env).returncode == 0
+    assert run("content", "import", env=env).returncode == 0
+    today = datetime.now(UTC).date()
+    due = today + timedelta(weeks=20)
+    csv = tmp_path / "clinic.csv"
+    csv.write_text(
+        "phone,language,due_date,birth_date,timezone,consent_at\n"
+        f"+79160000201,ru,{due},,Europe/Moscow,{today}\n"
+        "+79160000202,ru,,,Europe/Moscow,2026-01-01\n",
+        encoding="utf-8",
+    )
+    imported = run("subscribers", "import", str(csv), env=env)
+    assert imported.returncode == 0 and "1 enrolled, 1 rows skipped" in imported.stdout
+    assert "clinic.csv:3: skipped: due_date or birth_date is required" in imported.stderr
+    monday = today + timedelta(days=7 - today.weekday())
+    at = datetime.combine(monday, time(10, 5), ZoneInfo("Europe/Moscow")).isoformat()
+    first = run("dispatch", "--at", at, env=env)
+    assert first.returncode == 0, first.stderr
+    assert "1 tips planned; 2 sent" in first.stdout  # her welcome and Monday's tip
+    assert first.stdout.count("--- SMS #") == 2 and "***0201" in first.stdout
+    second = run("dispatch", "--at", at, env=env)
+    assert "0 tips planned; 0 sent" in second.stdout and "--- SMS #" not in second.stdout
+    assert run("dispatch", "--at", "next monday", env=env).returncode == 2

@@ -10,6 +10,7 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
 from text4baby_ru import __version__
+from text4baby_ru.admin.metrics_router import router as metrics_router
 from text4baby_ru.admin.subscribers_router import router as subscribers_router
 from text4baby_ru.admin.users_router import router as users_router
 from text4baby_ru.clock import Clock, SystemClock
@@ -81,5 +82,6 @@ def create_app(runtime: Runtime) -> FastAPI:
 
     app.include_router(users_router)
     app.include_router(subscribers_router)
+    app.include_router(metrics_router)
     app.include_router(twilio_router)
     return app

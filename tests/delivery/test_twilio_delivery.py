@@ -177,7 +177,8 @@ def test_an_outage_delays_but_neither_loses_nor_doubles(programme: Programme) ->
     p.clock.advance(timedelta(minutes=2))  # past the backoff
     p.run()
     tips = p.messages(MessageKind.TIP)
-    assert len(tips) == 3 and {m.status for m in tips} == {MessageStatus.DELIVERED}
+    seen = [(m.status, m.error_code, m.attempts) for m in tips]
+    assert len(tips) == 3 and {m.status for m in tips} == {MessageStatus.DELIVERED}, seen
     assert sum(1 for _, body in p.mock.sent_bodies() if body in {m.body for m in tips}) == 3
 
 

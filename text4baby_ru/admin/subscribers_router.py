@@ -8,6 +8,7 @@ from fastapi import APIRouter
 from pydantic import BaseModel
 
 from text4baby_ru.audit.service import record
+from text4baby_ru.delivery.queries import messages_of
 from text4baby_ru.deps import AdminUser, ClockDep, SessionDep
 from text4baby_ru.enrollment.models import Person
 from text4baby_ru.enrollment.queries import find_person, latest_enrollment
@@ -76,3 +77,65 @@ def get_subscriber(
         consent_at=enrollment.consent_at if enrollment else None,
         end_reason=enrollment.end_reason if enrollment else None,
     )
+
+
+class MessageOut(BaseModel):
+    """One outbound message to her: what it was, where it stands, what the provider calls it."""
+
+    id: int
+    kind: str
+    key: str | None
+    track: str | None
+    week: int | None
+    slot: int | None
+    language: str
+    body: str | None
+    status: str
+    error_code: str | None
+    provider_sid: str | None
+    gateway: str | None
+    segments: int
+    due_at: datetime
+    created_at: datetime
+    sent_at: datetime | None
+    delivered_at: datetime | None
+    revision_id: int | None
+
+
+@router.get("/{phone}/messages", summary="Her outbound messages, newest first (admin)")
+def get_messages(
+    phone: str, session: SessionDep, clock: ClockDep, admin: AdminUser, limit: int = 200
+) -> list[MessageOut]:
+    person = person_or_404(session, phone)
+    record(
+        session,
+        at=clock.now(),
+        actor_id=admin.id,
+        actor_label=admin.name,
+        action="subscriber.read_messages",
+        entity="person",
+        entity_id=person.id,
+    )
+    return [
+        MessageOut(
+            id=m.id,
+            kind=m.kind.value,
+            key=m.content_key,
+            track=m.track,
+            week=m.week,
+            slot=m.slot,
+            language=m.language,
+            body=m.body,
+            status=m.status.value,
+            error_code=m.error_code,
+            provider_sid=m.provider_sid,
+            gateway=m.gateway,
+            segments=m.segments,
+            due_at=m.due_at,
+            created_at=m.created_at,
+            sent_at=m.sent_at,
+            delivered_at=m.delivered_at,
+            revision_id=m.revision_id,
+        )
+        for m in messages_of(session, person.id, limit=max(1, min(limit, 1000)))
+    ]

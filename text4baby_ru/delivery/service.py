@@ -15,6 +15,7 @@ from text4baby_ru.clock import Clock
 from text4baby_ru.delivery.models import MessageStatus, OutboundMessage
 from text4baby_ru.delivery.planner import PlanReport, Rules, plan
 from text4baby_ru.delivery.sender import SendPolicy, SendReport, send_due
+from text4baby_ru.delivery.statuses import apply_early_reports
 from text4baby_ru.enrollment.models import Person
 from text4baby_ru.gateways.base import Gateway, GatewayError, ListingGateway, OutgoingSms
 
@@ -69,7 +70,13 @@ def mark_stale(sessions: sessionmaker[Session], *, now: datetime) -> int:
         return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
-def reconcile(sessions: sessionmaker[Session], gateway: ListingGateway, *, now: datetime) -> int:
+def reconcile(
+    sessions: sessionmaker[Session],
+    gateway: ListingGateway,
+    *,
+    now: datetime,
+    max_failures: int = 3,
+) -> int:
     """Ask the provider about `unknown` messages: adopt its id if it has the message, else queue
     it again. Gateways that cannot list leave `unknown` alone: never resent."""
     with sessions() as session, session.begin():
@@ -100,15 +107,14 @@ def reconcile(sessions: sessionmaker[Session], gateway: ListingGateway, *, now: 
             else {"status": MessageStatus.QUEUED, "claimed_by": None, "next_attempt_at": now}
         )
         with sessions() as session, session.begin():
-            session.execute(
-                update(OutboundMessage)
-                .where(
-                    OutboundMessage.id == message_id,
-                    OutboundMessage.status == MessageStatus.UNKNOWN,
-                )
-                .values(updated_at=now, **values)
-                .execution_options(synchronize_session=False)
-            )
+            message = session.get_one(OutboundMessage, message_id)
+            if message.status is not MessageStatus.UNKNOWN:
+                continue
+            for name, value in values.items():
+                setattr(message, name, value)
+            message.updated_at = now
+            session.flush()
+            apply_early_reports(session, message, now=now, max_failures=max_failures)
         settled += 1
     return settled
 
@@ -128,7 +134,9 @@ def run_pass(
     planned = plan_once(sessions, now=clock.now(), rules=rules) if plan_tips else None
     stale = mark_stale(sessions, now=clock.now())
     reconciled = (
-        reconcile(sessions, gateway, now=clock.now()) if isinstance(gateway, ListingGateway) else 0
+        reconcile(sessions, gateway, now=clock.now(), max_failures=policy.max_failures)
+        if isinstance(gateway, ListingGateway)
+        else 0
     )
     sent = send_due(
         sessions=sessions, gateway=gateway, clock=clock, worker=worker, policy=policy, stop=stop

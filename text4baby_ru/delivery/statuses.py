@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from text4baby_ru.db import insert_or_ignore
@@ -51,7 +51,9 @@ def record_status(
     now: datetime,
     max_failures: int,
 ) -> bool:
-    """Apply a provider's report; False when the message is not ours (it is ignored)."""
+    """Apply a provider's report; False when the message is not ours (it is kept in case our
+    own write of the message's id is still on its way)."""
+    lock_sid(session, gateway, provider_sid)
     query = select(OutboundMessage).where(
         OutboundMessage.gateway == gateway, OutboundMessage.provider_sid == provider_sid
     )
@@ -87,12 +89,22 @@ def record_status(
     return True
 
 
+def lock_sid(session: Session, gateway: str, provider_sid: str) -> None:
+    """On PostgreSQL, serialise the recording of a provider id with reports about it, so a report
+    cannot slip between our write of the id and our look for early reports."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(
+            select(func.pg_advisory_xact_lock(func.hashtext(gateway + ":" + provider_sid)))
+        )
+
+
 def apply_early_reports(
     session: Session, message: OutboundMessage, *, now: datetime, max_failures: int
 ) -> None:
     """Apply the reports that arrived before this message's provider id was recorded."""
     if not message.gateway or not message.provider_sid:
         return
+    lock_sid(session, message.gateway, message.provider_sid)
     early = session.scalars(
         select(EarlyReport).where(
             EarlyReport.gateway == message.gateway, EarlyReport.provider_sid == message.provider_sid
