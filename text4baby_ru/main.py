@@ -10,6 +10,9 @@ from fastapi.responses import JSONResponse
 from sqlalchemy import text
 
 from text4baby_ru import __version__
+from text4baby_ru.admin.alerts_router import router as alerts_router
+from text4baby_ru.admin.audit_router import router as audit_router
+from text4baby_ru.admin.messages_router import router as messages_router
 from text4baby_ru.admin.metrics_router import router as metrics_router
 from text4baby_ru.admin.subscribers_router import router as subscribers_router
 from text4baby_ru.admin.users_router import router as users_router
@@ -82,6 +85,9 @@ def create_app(runtime: Runtime) -> FastAPI:
 
     app.include_router(users_router)
     app.include_router(subscribers_router)
+    app.include_router(messages_router)
+    app.include_router(alerts_router)
+    app.include_router(audit_router)
     app.include_router(metrics_router)
     app.include_router(twilio_router)
     return app

@@ -4,7 +4,7 @@ from text4baby_ru.audit.models import AuditEvent
 from text4baby_ru.auth.models import ApiToken, User
 from text4baby_ru.content.models import ContentKey, ContentRevision
 from text4baby_ru.db import Base
-from text4baby_ru.delivery.models import EarlyReport, OutboundMessage
+from text4baby_ru.delivery.models import Alert, EarlyReport, OutboundMessage
 from text4baby_ru.delivery.ratelimit import RateSlot
 from text4baby_ru.enrollment.models import (
     Enrollment,
@@ -18,6 +18,7 @@ from text4baby_ru.keys import AppSecret
 metadata = Base.metadata
 
 __all__ = [
+    "Alert",
     "ApiToken",
     "AppSecret",
     "AuditEvent",

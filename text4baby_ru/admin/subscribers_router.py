@@ -7,11 +7,16 @@ from datetime import date, datetime
 from fastapi import APIRouter
 from pydantic import BaseModel
 
-from text4baby_ru.audit.service import record
+from text4baby_ru.audit.service import record_by
+from text4baby_ru.auth.models import User
+from text4baby_ru.delivery.erasure import ERASED, erase
+from text4baby_ru.delivery.outbox import cancel_unsent
 from text4baby_ru.delivery.queries import messages_of
 from text4baby_ru.deps import AdminUser, ClockDep, SessionDep
-from text4baby_ru.enrollment.models import Person
+from text4baby_ru.enrollment import support
+from text4baby_ru.enrollment.models import Enrollment, Person
 from text4baby_ru.enrollment.queries import find_person, latest_enrollment
+from text4baby_ru.enrollment.service import current_enrollment
 from text4baby_ru.errors import NotFound
 from text4baby_ru.kit.phones import BadPhoneNumber, normalize
 
@@ -54,11 +59,10 @@ def get_subscriber(
     person = person_or_404(session, phone)
     person_id = person.id
     enrollment = latest_enrollment(session, person_id)
-    record(
+    record_by(
         session,
+        admin,
         at=clock.now(),
-        actor_id=admin.id,
-        actor_label=admin.name,
         action="subscriber.read",
         entity="person",
         entity_id=person_id,
@@ -107,11 +111,10 @@ def get_messages(
     phone: str, session: SessionDep, clock: ClockDep, admin: AdminUser, limit: int = 200
 ) -> list[MessageOut]:
     person = person_or_404(session, phone)
-    record(
+    record_by(
         session,
+        admin,
         at=clock.now(),
-        actor_id=admin.id,
-        actor_label=admin.name,
         action="subscriber.read_messages",
         entity="person",
         entity_id=person.id,
@@ -139,3 +142,86 @@ def get_messages(
         )
         for m in messages_of(session, person.id, limit=max(1, min(limit, 1000)))
     ]
+
+
+class DatesIn(BaseModel):
+    """Exactly one of her due date and her baby's birth date."""
+
+    due_date: date | None = None
+    birth_date: date | None = None
+
+
+def _state(enrollment: Enrollment) -> dict[str, object]:
+    return {
+        "status": enrollment.status.value,
+        "track": enrollment.track,
+        "due_date": str(enrollment.due_date) if enrollment.due_date else None,
+        "birth_date": str(enrollment.birth_date) if enrollment.birth_date else None,
+    }
+
+
+def _audit_change(
+    session: SessionDep,
+    clock: ClockDep,
+    admin: User,
+    action: str,
+    person: Person,
+    before: dict[str, object] | None,
+    after: dict[str, object] | None,
+) -> None:
+    record_by(
+        session,
+        admin,
+        at=clock.now(),
+        action=action,
+        entity="person",
+        entity_id=person.id,
+        before=before,
+        after=after,
+    )
+
+
+@router.post("/{phone}/opt-out", summary="Stop her messages, as a STOP would (admin)")
+def opt_out(phone: str, session: SessionDep, clock: ClockDep, admin: AdminUser) -> SubscriberOut:
+    person = person_or_404(session, phone)
+    current = current_enrollment(session, person.id)
+    before = _state(current) if current else None
+    enrollment = support.opt_out(session, person, now=clock.now())
+    cancel_unsent(session, enrollment_id=enrollment.id, now=clock.now())
+    _audit_change(session, clock, admin, "subscriber.opt_out", person, before, _state(enrollment))
+    return get_subscriber(phone, session, clock, admin)
+
+
+@router.post("/{phone}/reactivate", summary="Start her messages again (admin)")
+def reactivate(phone: str, session: SessionDep, clock: ClockDep, admin: AdminUser) -> SubscriberOut:
+    person = person_or_404(session, phone)
+    enrollment = support.reactivate(session, person, now=clock.now())
+    _audit_change(session, clock, admin, "subscriber.reactivate", person, None, _state(enrollment))
+    return get_subscriber(phone, session, clock, admin)
+
+
+@router.patch("/{phone}", summary="Correct her due date or her baby's birth date (admin)")
+def correct_dates(
+    phone: str, body: DatesIn, session: SessionDep, clock: ClockDep, admin: AdminUser
+) -> SubscriberOut:
+    person = person_or_404(session, phone)
+    enrollment = support.correct_dates(
+        session, person, due_date=body.due_date, birth_date=body.birth_date, now=clock.now()
+    )
+    _audit_change(session, clock, admin, "subscriber.dates", person, None, _state(enrollment))
+    return get_subscriber(phone, session, clock, admin)
+
+
+@router.delete("/{phone}", status_code=204, summary="Erase her on request, 152-FZ (admin)")
+def erase_subscriber(phone: str, session: SessionDep, clock: ClockDep, admin: AdminUser) -> None:
+    person = person_or_404(session, phone)
+    erase(session, person, now=clock.now())
+    record_by(
+        session,
+        admin,
+        at=clock.now(),
+        action="subscriber.erase",
+        entity="person",
+        entity_id=person.id,
+        after=ERASED,
+    )

@@ -7,7 +7,7 @@ from datetime import datetime
 from fastapi import APIRouter
 from pydantic import BaseModel
 
-from text4baby_ru.audit.service import record
+from text4baby_ru.audit.service import record_by
 from text4baby_ru.auth import service
 from text4baby_ru.auth.models import Role, User
 from text4baby_ru.deps import AdminUser, AnyUser, ClockDep, SessionDep
@@ -63,11 +63,10 @@ def create_user(
     body: UserCreate, session: SessionDep, clock: ClockDep, admin: AdminUser
 ) -> UserCreated:
     user, token = service.create_user(session, name=body.name, role=body.role, now=clock.now())
-    record(
+    record_by(
         session,
+        admin,
         at=clock.now(),
-        actor_id=admin.id,
-        actor_label=admin.name,
         action="user.create",
         entity="user",
         entity_id=user.id,
@@ -79,11 +78,10 @@ def create_user(
 @router.post("/users/{user_id}/revoke", summary="Revoke a user and their tokens now (admin)")
 def revoke_user(user_id: int, session: SessionDep, clock: ClockDep, admin: AdminUser) -> UserOut:
     user = service.revoke_user(session, user_id=user_id, now=clock.now())
-    record(
+    record_by(
         session,
+        admin,
         at=clock.now(),
-        actor_id=admin.id,
-        actor_label=admin.name,
         action="user.revoke",
         entity="user",
         entity_id=user.id,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
 
@@ -35,3 +35,35 @@ def record(
     )
     session.add(event)
     return event
+
+
+class Actor(Protocol):
+    """Whoever acts: a user of the admin API."""
+
+    id: int
+    name: str
+
+
+def record_by(
+    session: Session,
+    actor: Actor,
+    *,
+    at: datetime,
+    action: str,
+    entity: str,
+    entity_id: str | int | None = None,
+    before: dict[str, Any] | None = None,
+    after: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Add one audit event done by a user."""
+    return record(
+        session,
+        at=at,
+        actor_id=actor.id,
+        actor_label=actor.name,
+        action=action,
+        entity=entity,
+        entity_id=entity_id,
+        before=before,
+        after=after,
+    )

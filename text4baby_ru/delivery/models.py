@@ -104,3 +104,35 @@ class EarlyReport(Base):
     status: Mapped[MessageStatus] = mapped_column(_status_type, primary_key=True)
     error_code: Mapped[str | None] = mapped_column(String(16))
     received_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class AlertStatus(enum.StrEnum):
+    """A broadcast's life."""
+
+    DRAFT = "draft"
+    SCHEDULED = "scheduled"
+    CANCELLED = "cancelled"
+
+
+_alert_status_type, _alert_status_check = enum_column(AlertStatus, "status")
+
+
+class Alert(Base):
+    """An urgent message to an audience, through the same outbox as the tips."""
+
+    __tablename__ = "alerts"
+    __table_args__ = (_alert_status_check,)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    text_ru: Mapped[str] = mapped_column(Text)
+    text_en: Mapped[str] = mapped_column(Text)
+    track: Mapped[str | None] = mapped_column(String(16))
+    week_from: Mapped[int | None]
+    week_to: Mapped[int | None]
+    language: Mapped[str | None] = mapped_column(String(2))
+    timezone: Mapped[str | None] = mapped_column(String(64))
+    send_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    status: Mapped[AlertStatus] = mapped_column(_alert_status_type)
+    created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    recipients: Mapped[int] = mapped_column(default=0)

@@ -96,7 +96,7 @@ def _days_since(day: date, column: Any, dialect: str) -> ColumnElement[int]:
     return cast(func.julianday(literal(day.isoformat())) - func.julianday(column), Integer)
 
 
-def _position(day: date, dialect: str) -> tuple[ColumnElement[str], ColumnElement[int]]:
+def position_sql(day: date, dialect: str) -> tuple[ColumnElement[str], ColumnElement[int]]:
     """Her track and week on day as SQL expressions (the same rule as enrollment.stage)."""
     baby_days = _days_since(day, Enrollment.birth_date, dialect)
     pregnancy_days = _days_since(day, Enrollment.due_date, dialect) + PREGNANCY_DAYS
@@ -149,7 +149,7 @@ def _in_zone(zone: str) -> list[ColumnElement[bool]]:
 
 def _plan_zone(session: Session, zone: str, slot: SendSlot, now: datetime) -> int:
     dialect = session.get_bind().dialect.name
-    track, week = _position(slot.day, dialect)
+    track, week = position_sql(slot.day, dialect)
     columns = _outbox_columns(
         MessageKind.TIP,
         ContentKey.key,
@@ -192,7 +192,7 @@ def _plan_notice(
     session: Session, zone: str, slot: SendSlot, now: datetime, key: str, who: ColumnElement[bool]
 ) -> int:
     """Queue a one-off notice for the enrollments of this zone that `who` selects."""
-    track, week = _position(slot.day, session.get_bind().dialect.name)
+    track, week = position_sql(slot.day, session.get_bind().dialect.name)
     columns = _outbox_columns(
         MessageKind.NOTICE, literal(key), track, week, literal(None, Integer), slot, now
     )
@@ -219,7 +219,7 @@ def _plan_milestones(
     """At 41+0 with no birth reported: one "has the baby arrived?". After baby week 52: one
     closing message, and the enrollment is completed."""
     dialect = session.get_bind().dialect.name
-    track, week = _position(slot.day, dialect)
+    track, week = position_sql(slot.day, dialect)
     overdue = and_(track == "pregnancy", week == LAST_PREGNANCY_WEEK)
     report.questions += _plan_notice(
         session, zone, slot, now, "reply.baby_arrived_question", overdue

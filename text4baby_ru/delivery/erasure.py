@@ -1,0 +1,55 @@
+"""Erasure on request (152-FZ): her number and every text that names her go; her rows stay,
+pseudonymous, so the programme's figures still add up."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import datetime
+
+from sqlalchemy import update
+from sqlalchemy.orm import Session
+
+from text4baby_ru.audit.models import AuditEvent
+from text4baby_ru.delivery.models import MessageStatus, OutboundMessage
+from text4baby_ru.enrollment.models import (
+    CLOSED_STATUSES,
+    Enrollment,
+    InboundMessage,
+    Person,
+    SubscriberStatus,
+)
+from text4baby_ru.enrollment.service import suppress
+
+ERASED = {"erased": True}
+
+
+def erase(session: Session, person: Person, *, now: datetime) -> None:
+    """Remove her number, her texts, the bodies sent to her and audit values about her."""
+    suppress(session, person.phone_hash, reason="erased", now=now)
+    person.phone, person.city, person.erased_at = None, None, now
+    # The keyed hash could still link the row to her number: a random pseudonym replaces it.
+    person.phone_hash = "erased:" + secrets.token_hex(16)
+    session.execute(
+        update(InboundMessage).where(InboundMessage.person_id == person.id).values(body=None)
+    )
+    session.execute(
+        update(OutboundMessage)
+        .where(
+            OutboundMessage.person_id == person.id, OutboundMessage.status == MessageStatus.QUEUED
+        )
+        .values(status=MessageStatus.CANCELLED, updated_at=now)
+    )
+    session.execute(
+        update(OutboundMessage).where(OutboundMessage.person_id == person.id).values(body=None)
+    )
+    session.execute(
+        update(Enrollment)
+        .where(Enrollment.person_id == person.id, Enrollment.status.not_in(CLOSED_STATUSES))
+        .values(status=SubscriberStatus.ENDED, end_reason="erased", ended_at=now, updated_at=now)
+    )
+    session.execute(
+        update(AuditEvent)
+        .where(AuditEvent.entity == "person", AuditEvent.entity_id == str(person.id))
+        .values(before=None, after=ERASED)
+    )
+    session.flush()
