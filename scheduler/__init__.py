@@ -12,7 +12,6 @@ from typing import IO
 from apscheduler.schedulers.background import BackgroundScheduler
 from sqlalchemy.engine import make_url
 
-from text4baby_ru.delivery.service import run_pass
 from text4baby_ru.runtime import Runtime
 
 log = logging.getLogger(__name__)
@@ -53,18 +52,11 @@ def start_scheduler(runtime: Runtime) -> BackgroundScheduler:
         if runtime.engine.dialect.name == "sqlite"
         else None
     )
-    worker, rules, policy = worker_name("scheduler"), runtime.rules(), runtime.policy()
+    worker = worker_name("scheduler")
     interval = runtime.settings.pass_interval
     scheduler = BackgroundScheduler(timezone="UTC")
     scheduler.add_job(
-        lambda: run_pass(
-            sessions=runtime.sessions,
-            gateway=runtime.gateway,
-            clock=runtime.clock,
-            rules=rules,
-            policy=policy,
-            worker=worker,
-        ),
+        lambda: runtime.run_pass(worker),
         "interval",
         seconds=interval,
         id="pass",

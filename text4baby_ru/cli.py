@@ -181,7 +181,6 @@ def worker(
     import threading
 
     from scheduler import SchedulerLockError, lock_sqlite, worker_name
-    from text4baby_ru.delivery.service import run_pass
     from text4baby_ru.main import build_runtime
 
     settings = _settings()
@@ -196,17 +195,9 @@ def worker(
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
-    name, rules, policy = worker_name("worker"), runtime.rules(), runtime.policy()
+    name = worker_name("worker")
     while not stop.is_set():
-        run_pass(
-            sessions=runtime.sessions,
-            gateway=runtime.gateway,
-            clock=runtime.clock,
-            rules=rules,
-            policy=policy,
-            worker=name,
-            stop=stop,
-        )
+        runtime.run_pass(name, stop=stop)
         if once:
             break
         stop.wait(settings.pass_interval)
@@ -224,7 +215,6 @@ def dispatch(
     running it twice for the same instant sends nothing twice."""
     from scheduler import worker_name
     from text4baby_ru.clock import FixedClock
-    from text4baby_ru.delivery.service import run_pass
     from text4baby_ru.main import build_runtime
 
     settings = _settings()
@@ -236,14 +226,7 @@ def dispatch(
             _fail(f"--at {at!r} is not ISO 8601, e.g. 2026-11-30T10:00:00+03:00")
         clock = FixedClock(instant if instant.tzinfo else instant.replace(tzinfo=UTC))
     runtime = build_runtime(settings, clock=clock)
-    report = run_pass(
-        sessions=runtime.sessions,
-        gateway=runtime.gateway,
-        clock=runtime.clock,
-        rules=runtime.rules(),
-        policy=runtime.policy(),
-        worker=worker_name("dispatch"),
-    )
+    report = runtime.run_pass(worker_name("dispatch"))
     typer.echo(report.summary())
 
 

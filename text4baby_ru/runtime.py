@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -11,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from text4baby_ru.clock import Clock
 from text4baby_ru.delivery.planner import Rules
 from text4baby_ru.delivery.sender import SendPolicy
+from text4baby_ru.delivery.service import PassReport, run_pass
 from text4baby_ru.gateways.base import Gateway
 from text4baby_ru.settings import Settings
 
@@ -39,3 +41,16 @@ class Runtime:
     def policy(self) -> SendPolicy:
         """How the sender behaves, from the settings."""
         return SendPolicy(max_failures=self.settings.max_failures, rate=self.settings.send_rate)
+
+    def run_pass(self, worker: str, stop: threading.Event | None = None) -> PassReport:
+        """One planning and sending pass with these settings."""
+        return run_pass(
+            sessions=self.sessions,
+            gateway=self.gateway,
+            clock=self.clock,
+            rules=self.rules(),
+            policy=self.policy(),
+            worker=worker,
+            stop=stop,
+            pending_retention=timedelta(days=self.settings.pending_retention_days),
+        )

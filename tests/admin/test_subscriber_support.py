@@ -85,3 +85,22 @@ def test_erasure_removes_her_number_and_texts_but_her_rows_still_count(
     assert sum(after["messages"].values()) == sum(before["messages"].values())
     assert sms(client, phone, "МАМА").status_code == 200  # she may come back by SMS as someone new
     assert client.get(f"/api/v1/subscribers/{phone}", headers=admin).json()["status"] == "pending"
+
+
+def test_an_enrollment_left_pending_past_the_retention_period_is_erased(
+    client: TestClient, session: Session, clock: FixedClock, runtime: object
+) -> None:
+    from datetime import timedelta
+
+    from text4baby_ru.runtime import Runtime
+
+    assert isinstance(runtime, Runtime)
+    old, recent = fixture_phone(), fixture_phone()
+    sms(client, old, "МАМА")  # never sends her date
+    clock.advance(timedelta(days=29))
+    sms(client, recent, "МАМА")
+    clock.advance(timedelta(days=2))  # the first is 31 days old, the second 2
+    runtime.run_pass("test")
+    admin = bearer(session, clock, Role.ADMIN)
+    assert client.get(f"/api/v1/subscribers/{old}", headers=admin).status_code == 404
+    assert client.get(f"/api/v1/subscribers/{recent}", headers=admin).json()["status"] == "pending"

@@ -4,9 +4,9 @@ pseudonymous, so the programme's figures still add up."""
 from __future__ import annotations
 
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import update
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from text4baby_ru.audit.models import AuditEvent
@@ -53,3 +53,20 @@ def erase(session: Session, person: Person, *, now: datetime) -> None:
         .values(before=None, after=ERASED)
     )
     session.flush()
+
+
+def expire_pending(session: Session, *, now: datetime, older_than: timedelta) -> int:
+    """Erase people who started to enroll long ago and never gave a date: nothing of an
+    unfinished enrollment is kept for long. The number erased."""
+    stale = session.scalars(
+        select(Person)
+        .join(Enrollment, Enrollment.person_id == Person.id)
+        .where(
+            Enrollment.status == SubscriberStatus.PENDING,
+            Enrollment.created_at < now - older_than,
+            Person.erased_at.is_(None),
+        )
+    ).all()
+    for person in stale:
+        erase(session, person, now=now)
+    return len(stale)

@@ -12,6 +12,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from text4baby_ru.clock import Clock
+from text4baby_ru.delivery.erasure import expire_pending
 from text4baby_ru.delivery.models import MessageStatus, OutboundMessage
 from text4baby_ru.delivery.planner import PlanReport, Rules, plan
 from text4baby_ru.delivery.sender import SendPolicy, SendReport, send_due
@@ -129,9 +130,15 @@ def run_pass(
     worker: str,
     plan_tips: bool = True,
     stop: threading.Event | None = None,
+    pending_retention: timedelta | None = None,
 ) -> PassReport:
     """Plan (one process at a time), settle stale and ambiguous sends, then send what is due."""
     planned = plan_once(sessions, now=clock.now(), rules=rules) if plan_tips else None
+    if plan_tips and pending_retention is not None:
+        with sessions() as session, session.begin():
+            expired = expire_pending(session, now=clock.now(), older_than=pending_retention)
+        if expired:
+            log.info("erased %d enrollments left pending past the retention period", expired)
     stale = mark_stale(sessions, now=clock.now())
     reconciled = (
         reconcile(sessions, gateway, now=clock.now(), max_failures=policy.max_failures)
