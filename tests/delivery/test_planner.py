@@ -2,7 +2,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from tests.factories import make_enrollment, make_person
 from text4baby_ru.delivery.models import MessageKind, MessageStatus, OutboundMessage
@@ -128,3 +128,17 @@ def test_after_the_first_birthday_one_closing_message_and_the_enrollment_is_comp
     }
     session.refresh(done)
     assert done.status is SubscriberStatus.COMPLETED and done.end_reason == "first_birthday"
+
+
+def test_planning_in_chunks_of_enrollments_writes_the_same_rows(
+    session: Session, sessions: sessionmaker[Session]
+) -> None:
+    from text4baby_ru.delivery.service import plan_once
+
+    for i in range(7):
+        enrol(session, zone=("Europe/Moscow", "Asia/Omsk")[i % 2])
+    session.commit()
+    report = plan_once(sessions, now=MONDAY_1005_MSK, rules=RULES, chunk=2)
+    assert report is not None and report.tips == 7
+    assert len({t.enrollment_id for t in tips(session)}) == 7
+    assert plan_once(sessions, now=MONDAY_1005_MSK, rules=RULES, chunk=3).tips == 0  # type: ignore[union-attr]

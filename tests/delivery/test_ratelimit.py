@@ -18,4 +18,6 @@ def test_an_idle_gateway_does_not_bank_capacity(session: Session) -> None:
     reserve(session, gateway="twilio", segments=1, rate=10, now=T)
     later = T + timedelta(minutes=5)
     assert reserve(session, gateway="twilio", segments=1, rate=10, now=later) == later
-    assert reserve(session, gateway="twilio", segments=1, rate=10, now=later) == later + timedelta(seconds=0.1)
+    assert reserve(session, gateway="twilio", segments=1, rate=10, now=later) == later + timedelta(
+        seconds=0.1
+    )

@@ -8,11 +8,12 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from datetime import time as clock_time
 
 import httpx
 import pytest
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 from twilio.request_validator import RequestValidator
 
 from devtools.twilio_mock import TwilioMock
@@ -266,3 +267,68 @@ def test_callbacks_out_of_order_twice_or_for_strangers_never_move_a_message_back
 
 def _phones(session: Session) -> list[str]:
     return [p for p in session.scalars(select(Person.phone)) if p]
+
+
+@pytest.mark.parametrize("provider_took_it", [True, False])
+def test_a_worker_that_died_mid_call_leaves_nothing_doubled_or_lost(
+    programme: Programme, provider_took_it: bool
+) -> None:
+    p = programme
+    p.text(MOSCOW, "ПОМОЩЬ")
+    p.settle()
+    [reply] = p.messages()
+    with p.runtime.sessions() as s, s.begin():  # as if a worker claimed the tip and was killed
+        row = s.get_one(OutboundMessage, reply.id)
+        row.status, row.provider_sid, row.claimed_at = MessageStatus.SENDING, None, p.clock.now()
+        row.gateway = "twilio"
+    if not provider_took_it:
+        p.mock.messages.clear()
+    p.clock.advance(timedelta(minutes=6))  # past the lease: the row is now `unknown`
+    p.run()
+    p.clock.advance(timedelta(minutes=1))  # settled with the provider's list
+    p.run()
+    [reply] = p.messages()
+    assert reply.status in (MessageStatus.SENT, MessageStatus.DELIVERED)
+    assert p.to(MOSCOW).count(reply.body or "") == 1
+
+
+def test_on_a_gateway_that_cannot_list_an_interrupted_send_stays_unknown_and_is_never_resent(
+    session: Session, sessions: sessionmaker[Session], clock: FixedClock
+) -> None:
+    from tests.factories import make_enrollment
+    from text4baby_ru.delivery.planner import Rules
+    from text4baby_ru.gateways.console import ConsoleGateway
+
+    enrollment = make_enrollment(session)
+    session.add(
+        OutboundMessage(
+            kind=MessageKind.TIP,
+            person_id=enrollment.person_id,
+            enrollment_id=enrollment.id,
+            content_key="pregnancy.w20.1",
+            language="ru",
+            body="текст",
+            status=MessageStatus.SENDING,
+            due_at=clock.now(),
+            claimed_at=clock.now(),
+            gateway="console",
+            created_at=clock.now(),
+            updated_at=clock.now(),
+        )
+    )
+    session.commit()
+    clock.advance(timedelta(minutes=10))
+    for _ in range(2):
+        report = run_pass(
+            sessions=sessions,
+            gateway=ConsoleGateway(),
+            clock=clock,
+            rules=Rules((0, 2, 4), 10, (clock_time(21), clock_time(9))),
+            policy=SendPolicy(),
+            worker="t",
+            plan_tips=False,
+        )
+        clock.advance(timedelta(minutes=10))
+    assert report.sent.sent == 0
+    session.expire_all()
+    assert session.scalars(select(OutboundMessage.status)).all() == [MessageStatus.UNKNOWN]

@@ -139,15 +139,21 @@ def _outbox_columns(
     ]
 
 
-def _in_zone(zone: str) -> list[ColumnElement[bool]]:
-    return [
+IdRange = tuple[int, int] | None
+
+
+def _in_zone(zone: str, ids: IdRange) -> list[ColumnElement[bool]]:
+    conditions = [
         Enrollment.status == SubscriberStatus.ACTIVE,
         Person.timezone == zone,
         Person.phone.is_not(None),
     ]
+    if ids is not None:
+        conditions += [Enrollment.id >= ids[0], Enrollment.id < ids[1]]
+    return conditions
 
 
-def _plan_zone(session: Session, zone: str, slot: SendSlot, now: datetime) -> int:
+def _plan_zone(session: Session, zone: str, slot: SendSlot, now: datetime, ids: IdRange) -> int:
     dialect = session.get_bind().dialect.name
     track, week = position_sql(slot.day, dialect)
     columns = _outbox_columns(
@@ -181,7 +187,7 @@ def _plan_zone(session: Session, zone: str, slot: SendSlot, now: datetime) -> in
             ),
         )
         .where(
-            *_in_zone(zone),
+            *_in_zone(zone, ids),
             Enrollment.activated_at < literal(slot.instant, Enrollment.activated_at.type),
         )
     )
@@ -189,7 +195,13 @@ def _plan_zone(session: Session, zone: str, slot: SendSlot, now: datetime) -> in
 
 
 def _plan_notice(
-    session: Session, zone: str, slot: SendSlot, now: datetime, key: str, who: ColumnElement[bool]
+    session: Session,
+    zone: str,
+    slot: SendSlot,
+    now: datetime,
+    key: str,
+    who: ColumnElement[bool],
+    ids: IdRange,
 ) -> int:
     """Queue a one-off notice for the enrollments of this zone that `who` selects."""
     track, week = position_sql(slot.day, session.get_bind().dialect.name)
@@ -208,31 +220,32 @@ def _plan_notice(
                 ContentRevision.status == RevisionStatus.LIVE,
             ),
         )
-        .where(*_in_zone(zone), who)
+        .where(*_in_zone(zone, ids), who)
     )
     return _insert_new(session, eligible)
 
 
 def _plan_milestones(
-    session: Session, zone: str, slot: SendSlot, now: datetime, report: PlanReport
+    session: Session, zone: str, slot: SendSlot, now: datetime, report: PlanReport, ids: IdRange
 ) -> None:
     """At 41+0 with no birth reported: one "has the baby arrived?". After baby week 52: one
     closing message, and the enrollment is completed."""
     dialect = session.get_bind().dialect.name
     track, week = position_sql(slot.day, dialect)
     overdue = and_(track == "pregnancy", week == LAST_PREGNANCY_WEEK)
-    report.questions += _plan_notice(
-        session, zone, slot, now, "reply.baby_arrived_question", overdue
-    )
+    question = "reply.baby_arrived_question"
+    report.questions += _plan_notice(session, zone, slot, now, question, overdue, ids)
     finished = and_(track == "baby", week > LAST_BABY_WEEK)
-    report.completed += _plan_notice(session, zone, slot, now, "reply.completion", finished)
+    report.completed += _plan_notice(session, zone, slot, now, "reply.completion", finished, ids)
     people_here = select(Person.id).where(Person.timezone == zone).scalar_subquery()
+    in_range = [Enrollment.id >= ids[0], Enrollment.id < ids[1]] if ids else []
     session.execute(
         update(Enrollment)
         .where(
             Enrollment.status == SubscriberStatus.ACTIVE,
             Enrollment.person_id.in_(people_here),
             finished,
+            *in_range,
         )
         .values(
             status=SubscriberStatus.COMPLETED,
@@ -271,15 +284,24 @@ def zones(session: Session) -> list[str]:
     )
 
 
-def plan(session: Session, *, now: datetime, rules: Rules) -> PlanReport:
-    """Write every tip due at now to the outbox (at most one per enrollment and send day)."""
-    report = PlanReport()
-    for zone in zones(session):
+def plan(
+    session: Session,
+    *,
+    now: datetime,
+    rules: Rules,
+    in_zones: list[str] | None = None,
+    ids: IdRange = None,
+    report: PlanReport | None = None,
+) -> PlanReport:
+    """Write every tip due at now to the outbox (at most one per enrollment and send day), for
+    the enrollments whose id is in `ids` (all by default)."""
+    report = report or PlanReport()
+    for zone in zones(session) if in_zones is None else in_zones:
         slot = latest_slot(now, zone, rules)
         if slot is None:
             continue
-        report.zones.append(zone)
-        report.tips += _plan_zone(session, zone, slot, now)
-        _plan_milestones(session, zone, slot, now, report)
-    log.info("planned %d tips in %d zones", report.tips, len(report.zones))
+        if zone not in report.zones:
+            report.zones.append(zone)
+        report.tips += _plan_zone(session, zone, slot, now, ids)
+        _plan_milestones(session, zone, slot, now, report, ids)
     return report

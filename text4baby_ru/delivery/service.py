@@ -14,13 +14,14 @@ from sqlalchemy.orm import Session, sessionmaker
 from text4baby_ru.clock import Clock
 from text4baby_ru.delivery.erasure import expire_pending
 from text4baby_ru.delivery.models import MessageStatus, OutboundMessage
-from text4baby_ru.delivery.planner import PlanReport, Rules, plan
+from text4baby_ru.delivery.planner import PlanReport, Rules, plan, zones
 from text4baby_ru.delivery.sender import SendPolicy, SendReport, send_due
 from text4baby_ru.delivery.statuses import apply_early_reports
-from text4baby_ru.enrollment.models import Person
+from text4baby_ru.enrollment.models import Enrollment, Person
 from text4baby_ru.gateways.base import Gateway, GatewayError, ListingGateway, OutgoingSms
 
 log = logging.getLogger(__name__)
+SQLITE_CHUNK = 5_000  # enrollments per planning transaction on SQLite
 PLANNER_LOCK = 7_151_004  # pg advisory lock key: one planner per pass across all workers
 LEASE = timedelta(minutes=5)  # a row `sending` this long belongs to a worker that died
 SETTLE = timedelta(seconds=30)  # give the provider time to list a message before asking
@@ -46,14 +47,34 @@ class PassReport:
         )
 
 
-def plan_once(sessions: sessionmaker[Session], *, now: datetime, rules: Rules) -> PlanReport | None:
-    """Plan, unless another process is planning right now (PostgreSQL advisory lock)."""
+def plan_once(
+    sessions: sessionmaker[Session], *, now: datetime, rules: Rules, chunk: int = SQLITE_CHUNK
+) -> PlanReport | None:
+    """Plan, unless another process is planning right now (PostgreSQL advisory lock). On SQLite,
+    in chunks of enrollment ids, each its own short transaction, so the only write lock is never
+    held long enough to make a webhook or a STOP wait."""
     with sessions() as session, session.begin():
-        if session.get_bind().dialect.name == "postgresql" and not session.scalar(
-            select(func.pg_try_advisory_xact_lock(PLANNER_LOCK))
-        ):
-            return None
-        return plan(session, now=now, rules=rules)
+        if session.get_bind().dialect.name == "postgresql":
+            if not session.scalar(select(func.pg_try_advisory_xact_lock(PLANNER_LOCK))):
+                return None
+            report = plan(session, now=now, rules=rules)
+            log.info("planned %d tips in %d zones", report.tips, len(report.zones))
+            return report
+        in_zones = zones(session)
+        highest = session.scalar(select(func.max(Enrollment.id))) or 0
+    report = PlanReport()
+    for low in range(0, highest + 1, chunk):
+        with sessions() as session, session.begin():
+            plan(
+                session,
+                now=now,
+                rules=rules,
+                in_zones=in_zones,
+                ids=(low, low + chunk),
+                report=report,
+            )
+    log.info("planned %d tips in %d zones", report.tips, len(report.zones))
+    return report
 
 
 def mark_stale(sessions: sessionmaker[Session], *, now: datetime) -> int:
