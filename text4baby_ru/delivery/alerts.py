@@ -21,7 +21,7 @@ from text4baby_ru.delivery.models import (
     MessageStatus,
     OutboundMessage,
 )
-from text4baby_ru.delivery.planner import position_sql
+from text4baby_ru.delivery.planner import day_literal, position_sql
 from text4baby_ru.delivery.schedule import next_allowed
 from text4baby_ru.enrollment.models import Enrollment, Person, SubscriberStatus
 from text4baby_ru.errors import Conflict, Invalid
@@ -56,7 +56,7 @@ def validate(text_ru: str, text_en: str) -> None:
 
 
 def _who(audience: Audience, zone: str, day: datetime, dialect: str) -> list[ColumnElement[bool]]:
-    track, week = position_sql(day.date(), dialect)
+    track, week = position_sql(day_literal(day.date(), dialect), dialect)
     conditions: list[ColumnElement[bool]] = [
         Enrollment.status == SubscriberStatus.ACTIVE,
         Person.timezone == zone,

@@ -13,7 +13,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Integer, Select, and_, case, cast, func, literal, select, text, update
+from sqlalchemy import Date, Integer, Select, and_, case, cast, func, literal, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
@@ -89,14 +89,21 @@ def latest_slot(now: datetime, zone: str, rules: Rules) -> SendSlot | None:
     return None
 
 
-def _days_since(day: date, column: Any, dialect: str) -> ColumnElement[int]:
-    """Whole days from a date column to day, in SQL, on either database."""
+def day_literal(day: date, dialect: str) -> ColumnElement[Any]:
+    """A date as SQL, in the form each database's date arithmetic wants."""
+    return literal(day) if dialect == "postgresql" else literal(day.isoformat())
+
+
+def _days_since(day: ColumnElement[Any], column: Any, dialect: str) -> ColumnElement[int]:
+    """Whole days from a date column to the day expression, in SQL, on either database."""
     if dialect == "postgresql":
-        return cast(literal(day) - column, Integer)
-    return cast(func.julianday(literal(day.isoformat())) - func.julianday(column), Integer)
+        return cast(cast(day, Date) - column, Integer)
+    return cast(func.julianday(day) - func.julianday(column), Integer)
 
 
-def position_sql(day: date, dialect: str) -> tuple[ColumnElement[str], ColumnElement[int]]:
+def position_sql(
+    day: ColumnElement[Any], dialect: str
+) -> tuple[ColumnElement[str], ColumnElement[int]]:
     """Her track and week on day as SQL expressions (the same rule as enrollment.stage)."""
     baby_days = _days_since(day, Enrollment.birth_date, dialect)
     pregnancy_days = _days_since(day, Enrollment.due_date, dialect) + PREGNANCY_DAYS
@@ -115,8 +122,42 @@ def position_sql(day: date, dialect: str) -> tuple[ColumnElement[str], ColumnEle
     return track, week
 
 
+@dataclass(frozen=True)
+class ZoneSlots:
+    """Each zone's send slot as SQL: one statement plans every zone at once (by her zone)."""
+
+    slots: dict[str, SendSlot]
+    dialect: str
+
+    def _by_zone(self, values: dict[str, ColumnElement[Any]]) -> ColumnElement[Any]:
+        return case(values, value=Person.timezone)
+
+    def day(self) -> ColumnElement[Any]:
+        return self._by_zone({z: day_literal(s.day, self.dialect) for z, s in self.slots.items()})
+
+    def slot(self) -> ColumnElement[Any]:
+        return self._by_zone({z: literal(s.slot) for z, s in self.slots.items()})
+
+    def when(self, field: str) -> ColumnElement[Any]:
+        return self._by_zone(
+            {
+                z: literal(getattr(s, field), OutboundMessage.due_at.type)
+                for z, s in self.slots.items()
+            }
+        )
+
+    def position(self) -> tuple[ColumnElement[str], ColumnElement[int]]:
+        return position_sql(self.day(), self.dialect)
+
+
 def _outbox_columns(
-    kind: MessageKind, key: Any, track: Any, week: Any, slot_no: Any, slot: SendSlot, now: datetime
+    kind: MessageKind,
+    key: Any,
+    track: Any,
+    week: Any,
+    slot_no: Any,
+    slots: ZoneSlots,
+    now: datetime,
 ) -> list[Any]:
     """The columns of an outbox row, for INSERT ... SELECT."""
     return [
@@ -130,8 +171,8 @@ def _outbox_columns(
         week.label("week"),
         slot_no.label("slot"),
         literal(MessageStatus.QUEUED.value).label("status"),
-        literal(slot.due_at, OutboundMessage.due_at.type).label("due_at"),
-        literal(slot.expires_at, OutboundMessage.expires_at.type).label("expires_at"),
+        slots.when("due_at").label("due_at"),
+        slots.when("expires_at").label("expires_at"),
         literal(0).label("attempts"),
         literal(0).label("segments"),
         literal(now, OutboundMessage.created_at.type).label("created_at"),
@@ -142,10 +183,10 @@ def _outbox_columns(
 IdRange = tuple[int, int] | None
 
 
-def _in_zone(zone: str, ids: IdRange) -> list[ColumnElement[bool]]:
+def _eligible(slots: ZoneSlots, ids: IdRange) -> list[ColumnElement[bool]]:
     conditions = [
         Enrollment.status == SubscriberStatus.ACTIVE,
-        Person.timezone == zone,
+        Person.timezone.in_(list(slots.slots)),
         Person.phone.is_not(None),
     ]
     if ids is not None:
@@ -153,16 +194,15 @@ def _in_zone(zone: str, ids: IdRange) -> list[ColumnElement[bool]]:
     return conditions
 
 
-def _plan_zone(session: Session, zone: str, slot: SendSlot, now: datetime, ids: IdRange) -> int:
-    dialect = session.get_bind().dialect.name
-    track, week = position_sql(slot.day, dialect)
+def _plan_tips(session: Session, slots: ZoneSlots, now: datetime, ids: IdRange) -> int:
+    track, week = slots.position()
     columns = _outbox_columns(
         MessageKind.TIP,
         ContentKey.key,
         ContentKey.track,
         ContentKey.week,
         ContentKey.slot,
-        slot,
+        slots,
         now,
     )
     eligible = (
@@ -175,7 +215,7 @@ def _plan_zone(session: Session, zone: str, slot: SendSlot, now: datetime, ids: 
                 ContentKey.kind == ContentKind.TIP,
                 ContentKey.track == track,
                 ContentKey.week == week,
-                ContentKey.slot == slot.slot,
+                ContentKey.slot == slots.slot(),
             ),
         )
         .join(
@@ -186,27 +226,23 @@ def _plan_zone(session: Session, zone: str, slot: SendSlot, now: datetime, ids: 
                 ContentRevision.status == RevisionStatus.LIVE,
             ),
         )
-        .where(
-            *_in_zone(zone, ids),
-            Enrollment.activated_at < literal(slot.instant, Enrollment.activated_at.type),
-        )
+        .where(*_eligible(slots, ids), Enrollment.activated_at < slots.when("instant"))
     )
     return _insert_new(session, eligible)
 
 
 def _plan_notice(
     session: Session,
-    zone: str,
-    slot: SendSlot,
+    slots: ZoneSlots,
     now: datetime,
     key: str,
     who: ColumnElement[bool],
     ids: IdRange,
 ) -> int:
-    """Queue a one-off notice for the enrollments of this zone that `who` selects."""
-    track, week = position_sql(slot.day, session.get_bind().dialect.name)
+    """Queue a one-off notice for the enrollments that `who` selects."""
+    track, week = slots.position()
     columns = _outbox_columns(
-        MessageKind.NOTICE, literal(key), track, week, literal(None, Integer), slot, now
+        MessageKind.NOTICE, literal(key), track, week, literal(None, Integer), slots, now
     )
     eligible = (
         select(*columns)
@@ -220,41 +256,41 @@ def _plan_notice(
                 ContentRevision.status == RevisionStatus.LIVE,
             ),
         )
-        .where(*_in_zone(zone, ids), who)
+        .where(*_eligible(slots, ids), who)
     )
     return _insert_new(session, eligible)
 
 
 def _plan_milestones(
-    session: Session, zone: str, slot: SendSlot, now: datetime, report: PlanReport, ids: IdRange
+    session: Session, slots: ZoneSlots, now: datetime, report: PlanReport, ids: IdRange
 ) -> None:
     """At 41+0 with no birth reported: one "has the baby arrived?". After baby week 52: one
     closing message, and the enrollment is completed."""
-    dialect = session.get_bind().dialect.name
-    track, week = position_sql(slot.day, dialect)
+    track, week = slots.position()
     overdue = and_(track == "pregnancy", week == LAST_PREGNANCY_WEEK)
     question = "reply.baby_arrived_question"
-    report.questions += _plan_notice(session, zone, slot, now, question, overdue, ids)
+    report.questions += _plan_notice(session, slots, now, question, overdue, ids)
     finished = and_(track == "baby", week > LAST_BABY_WEEK)
-    report.completed += _plan_notice(session, zone, slot, now, "reply.completion", finished, ids)
-    people_here = select(Person.id).where(Person.timezone == zone).scalar_subquery()
-    in_range = [Enrollment.id >= ids[0], Enrollment.id < ids[1]] if ids else []
-    session.execute(
-        update(Enrollment)
-        .where(
-            Enrollment.status == SubscriberStatus.ACTIVE,
-            Enrollment.person_id.in_(people_here),
-            finished,
-            *in_range,
+    report.completed += _plan_notice(session, slots, now, "reply.completion", finished, ids)
+    done = list(
+        session.scalars(
+            select(Enrollment.id)
+            .join(Person, Person.id == Enrollment.person_id)
+            .where(*_eligible(slots, ids), finished)
         )
-        .values(
-            status=SubscriberStatus.COMPLETED,
-            ended_at=now,
-            end_reason="first_birthday",
-            updated_at=now,
-        )
-        .execution_options(synchronize_session=False)
     )
+    if done:
+        session.execute(
+            update(Enrollment)
+            .where(Enrollment.id.in_(done), Enrollment.status == SubscriberStatus.ACTIVE)
+            .values(
+                status=SubscriberStatus.COMPLETED,
+                ended_at=now,
+                end_reason="first_birthday",
+                updated_at=now,
+            )
+            .execution_options(synchronize_session=False)
+        )
 
 
 def _insert_new(session: Session, rows: Select[Any]) -> int:
@@ -294,14 +330,17 @@ def plan(
     report: PlanReport | None = None,
 ) -> PlanReport:
     """Write every tip due at now to the outbox (at most one per enrollment and send day), for
-    the enrollments whose id is in `ids` (all by default)."""
+    the enrollments whose id is in `ids` (all by default), every zone in one statement."""
     report = report or PlanReport()
+    slots = {}
     for zone in zones(session) if in_zones is None else in_zones:
         slot = latest_slot(now, zone, rules)
-        if slot is None:
-            continue
-        if zone not in report.zones:
-            report.zones.append(zone)
-        report.tips += _plan_zone(session, zone, slot, now, ids)
-        _plan_milestones(session, zone, slot, now, report, ids)
+        if slot is not None:
+            slots[zone] = slot
+    if not slots:
+        return report
+    report.zones = sorted(set(report.zones) | set(slots))
+    zone_slots = ZoneSlots(slots, session.get_bind().dialect.name)
+    report.tips += _plan_tips(session, zone_slots, now, ids)
+    _plan_milestones(session, zone_slots, now, report, ids)
     return report
