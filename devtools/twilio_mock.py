@@ -30,6 +30,8 @@ from urllib.request import Request, urlopen
 
 from twilio.request_validator import RequestValidator
 
+from text4baby_ru.kit.segments import count
+
 _MESSAGES = re.compile(
     r"^/2010-04-01/Accounts/(?P<account>AC\w+)/Messages(?:/(?P<sid>SM\w+))?\.json$"
 )
@@ -41,7 +43,7 @@ class Faults:
 
     error_share: dict[int, float] = field(default_factory=dict)  # status -> share of requests
     latency: float = 0.0  # seconds before answering a create
-    rate_limit: float | None = None  # creates per second before answering 429
+    rate_limit: float | None = None  # segments per second (as Twilio counts) before 429
     commit_then_fail: bool = False  # with 5xx: keep the message anyway (an ambiguous outcome)
     callbacks: bool = True
     undelivered: dict[str, str] = field(default_factory=dict)  # number -> callback error code
@@ -66,7 +68,7 @@ class TwilioMock:
         self.messages: list[dict[str, Any]] = []
         self.creates = 0  # create requests seen, accepted or not
         self._lock = threading.Lock()
-        self._bucket: tuple[float, float] = (0.0, time.monotonic())
+        self._bucket: tuple[float, float] | None = None  # (tokens, at): full at first use
         self._host, self._port = host, port
         self._server: ThreadingHTTPServer | None = None
         self._callbacks: list[threading.Thread] = []
@@ -107,18 +109,18 @@ class TwilioMock:
         with self._lock:
             return [(m["to"], m["body"]) for m in self.messages]
 
-    def _rate_limited(self) -> bool:
+    def _rate_limited(self, segments: int) -> bool:
         limit = self.faults.rate_limit
         if limit is None:
             return False
         with self._lock:
-            tokens, at = self._bucket
+            tokens, at = self._bucket or (limit, time.monotonic())
             now = time.monotonic()
             tokens = min(limit, tokens + (now - at) * limit)
-            if tokens < 1:
+            if tokens < segments:
                 self._bucket = (tokens, now)
                 return True
-            self._bucket = (tokens - 1, now)
+            self._bucket = (tokens - segments, now)
             return False
 
     def create(self, account: str, form: dict[str, str]) -> tuple[int, dict[str, Any]]:
@@ -127,7 +129,7 @@ class TwilioMock:
             self.creates += 1
         if self.faults.latency:
             time.sleep(self.faults.latency)
-        if self._rate_limited():
+        if self._rate_limited(count(form.get("Body", "")).segments or 1):
             return 429, _error(20429, "Too Many Requests", 429)
         failure = _draw(self.faults.error_share)
         if failure and not (failure >= 500 and self.faults.commit_then_fail):

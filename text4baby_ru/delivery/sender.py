@@ -113,42 +113,45 @@ def backoff(attempts: int, *, base: float = 30.0, cap: float = 3600.0) -> timede
     return timedelta(seconds=random.uniform(0, min(cap, base * 2 ** max(0, attempts - 1))))
 
 
-def _render(session: Session, message: OutboundMessage) -> str:
+def _render(message: OutboundMessage, revision_text: str, enrollment: Enrollment | None) -> str:
     """The text a planned row carries: its recorded revision rendered for her stage that week."""
-    revision = session.get_one(ContentRevision, message.revision_id)
-    enrollment = session.get(Enrollment, message.enrollment_id) if message.enrollment_id else None
     stage = Stage(
         message.track,
         message.week or 0,
         enrollment.due_date if enrollment else None,
         enrollment.birth_date if enrollment else None,
     )
-    return render(revision.text, stage.context())
+    return render(revision_text, stage.context())
 
 
-def _still_wanted(session: Session, message: OutboundMessage) -> bool:
+def _still_wanted(message: OutboundMessage, enrollment: Enrollment | None) -> bool:
     """A tip goes only to an active enrollment; a notice not after a stop, a loss or a pause."""
-    if message.kind not in (MessageKind.TIP, MessageKind.NOTICE) or message.enrollment_id is None:
+    if message.kind not in (MessageKind.TIP, MessageKind.NOTICE) or enrollment is None:
         return True
-    status = session.scalar(select(Enrollment.status).where(Enrollment.id == message.enrollment_id))
     if message.kind is MessageKind.TIP:
-        return status is SubscriberStatus.ACTIVE
-    return status in (SubscriberStatus.ACTIVE, SubscriberStatus.COMPLETED)
+        return enrollment.status is SubscriberStatus.ACTIVE
+    return enrollment.status in (SubscriberStatus.ACTIVE, SubscriberStatus.COMPLETED)
 
 
-def _prepare(session: Session, message: OutboundMessage, now: datetime) -> OutgoingSms | None:
+def _prepare_one(
+    message: OutboundMessage,
+    phone: str | None,
+    enrollment: Enrollment | None,
+    revision_text: str | None,
+    now: datetime,
+) -> OutgoingSms | None:
     """The SMS to send for a claimed row, or None after settling the row (cancelled, expired,
     unrenderable)."""
-    phone = session.scalar(select(Person.phone).where(Person.id == message.person_id))
-    if not phone or not _still_wanted(session, message):
+    message.updated_at = now
+    if not phone or not _still_wanted(message, enrollment):
         message.status = MessageStatus.CANCELLED
         return None
     if message.expires_at is not None and message.expires_at <= now:
         message.status = MessageStatus.EXPIRED
         return None
-    if message.body is None and message.revision_id is not None:
+    if message.body is None and revision_text is not None:
         try:
-            message.body = _render(session, message)
+            message.body = _render(message, revision_text, enrollment)
         except TemplateProblem as error:
             log.error("message %s: %s", message.id, error)
             message.status, message.error_code = MessageStatus.FAILED, "render"
@@ -159,6 +162,24 @@ def _prepare(session: Session, message: OutboundMessage, now: datetime) -> Outgo
         message.status, message.error_code = MessageStatus.FAILED, "empty"
         return None
     return OutgoingSms(message.id, phone, message.body, message.expires_at)
+
+
+def _prepare(session: Session, ids: list[int], now: datetime) -> list[tuple[OutgoingSms, int]]:
+    """Load a claimed batch in one query, render what needs it; (SMS, segments) to send."""
+    rows = session.execute(
+        select(OutboundMessage, Person.phone, Enrollment, ContentRevision.text)
+        .join(Person, Person.id == OutboundMessage.person_id)
+        .outerjoin(Enrollment, Enrollment.id == OutboundMessage.enrollment_id)
+        .outerjoin(ContentRevision, ContentRevision.id == OutboundMessage.revision_id)
+        .where(OutboundMessage.id.in_(ids), OutboundMessage.status == MessageStatus.SENDING)
+        .order_by(OutboundMessage.id)
+    ).all()
+    ready = []
+    for message, phone, enrollment, revision_text in rows:
+        sms = _prepare_one(message, phone, enrollment, revision_text, now)
+        if sms is not None:
+            ready.append((sms, message.segments or 1))
+    return ready
 
 
 def _call(gateway: Gateway, sms: OutgoingSms, report: SendReport) -> dict[str, object]:
@@ -180,53 +201,45 @@ def _call(gateway: Gateway, sms: OutgoingSms, report: SendReport) -> dict[str, o
     return {"status": status, "provider_sid": receipt.provider_sid}
 
 
-def _send_one(
+def _record(
     sessions: sessionmaker[Session],
-    gateway: Gateway,
+    outcomes: list[tuple[int, dict[str, object]]],
     clock: Clock,
-    message_id: int,
-    report: SendReport,
     policy: SendPolicy,
 ) -> None:
-    start = None
+    """Write a run of outcomes in one transaction."""
+    if not outcomes:
+        return
     with sessions() as session, session.begin():
-        message = session.get(OutboundMessage, message_id)
-        if message is None or message.status is not MessageStatus.SENDING:
-            return
-        sms = _prepare(session, message, clock.now())
-        if sms is None:
-            message.updated_at = clock.now()
-            report.skipped += 1
-            return
-        if policy.rate is not None:
-            start = reserve(
-                session,
-                gateway=gateway.name,
-                segments=message.segments or 1,
-                rate=policy.rate,
-                now=clock.now(),
-            )
-    if start is not None and start > clock.now():
-        policy.pace((start - clock.now()).total_seconds())
-    # No transaction is open across the gateway call: the row is already committed as `sending`.
-    outcome = _call(gateway, sms, report)
-    with sessions() as session, session.begin():
-        message = session.get_one(OutboundMessage, message_id)
         now = clock.now()
-        outcome |= {"updated_at": now, "gateway": gateway.name}
-        if outcome["status"] in (MessageStatus.SENT, MessageStatus.DELIVERED):
-            outcome["sent_at"] = now
-        if outcome["status"] is MessageStatus.DELIVERED:
-            outcome["delivered_at"] = now
-        if outcome["status"] is MessageStatus.QUEUED:
-            outcome["next_attempt_at"] = now + backoff(message.attempts)
-        for name, value in outcome.items():
-            setattr(message, name, value)
-        if outcome["status"] is MessageStatus.FAILED:
-            record_permanent_failure(session, message, now=now, max_failures=policy.max_failures)
-        elif message.provider_sid:
-            session.flush()
-            apply_early_reports(session, message, now=now, max_failures=policy.max_failures)
+        messages = {
+            m.id: m
+            for m in session.scalars(
+                select(OutboundMessage).where(OutboundMessage.id.in_([i for i, _ in outcomes]))
+            )
+        }
+        for message_id, outcome in outcomes:
+            message = messages[message_id]
+            values = outcome | {"updated_at": now}
+            if values["status"] in (MessageStatus.SENT, MessageStatus.DELIVERED):
+                values["sent_at"] = now
+            if values["status"] is MessageStatus.DELIVERED:
+                values["delivered_at"] = now
+            if values["status"] is MessageStatus.QUEUED:
+                values["next_attempt_at"] = now + backoff(message.attempts)
+            for name, value in values.items():
+                setattr(message, name, value)
+            if values["status"] is MessageStatus.FAILED:
+                record_permanent_failure(
+                    session, message, now=now, max_failures=policy.max_failures
+                )
+        session.flush()
+        for message in messages.values():
+            if message.provider_sid:
+                apply_early_reports(session, message, now=now, max_failures=policy.max_failures)
+
+
+RECORD_EVERY = 50  # outcomes written per transaction: fewer commits, a short window of doubt
 
 
 def send_due(
@@ -240,8 +253,10 @@ def send_due(
     policy: SendPolicy = SendPolicy(),
     stop: threading.Event | None = None,
 ) -> SendReport:
-    """Send every message that is due now (or just those of `only`), batch by batch. When stop
-    is set, the rows claimed but not yet sent go back to the queue for another worker."""
+    """Send every message that is due now (or just those of `only`), batch by batch. Every row
+    is committed as `sending` before its gateway call; outcomes are written every few messages
+    (a crash in between leaves rows `sending`, settled later like any ambiguous send). When
+    stop is set, the rows claimed but not yet sent go back to the queue for another worker."""
     report = SendReport()
     while not (stop and stop.is_set()):
         with sessions() as session, session.begin():
@@ -255,11 +270,32 @@ def send_due(
             )
         if not ids:
             return report
-        for position, message_id in enumerate(ids):
+        with sessions() as session, session.begin():
+            ready = _prepare(session, ids, clock.now())
+            report.skipped += len(ids) - len(ready)
+            start = None
+            if policy.rate is not None and ready:
+                total = sum(segments for _, segments in ready)
+                start = reserve(
+                    session, gateway=gateway.name, segments=total, rate=policy.rate, now=clock.now()
+                )
+        outcomes: list[tuple[int, dict[str, object]]] = []
+        spent = 0
+        for position, (sms, segments) in enumerate(ready):
             if stop is not None and stop.is_set():
-                release(sessions, ids[position:], now=clock.now())
+                _record(sessions, outcomes, clock, policy)
+                release(sessions, [s.message_id for s, _ in ready[position:]], now=clock.now())
                 return report
-            _send_one(sessions, gateway, clock, message_id, report, policy)
+            if start is not None and policy.rate is not None:
+                due = start + timedelta(seconds=spent / policy.rate)
+                if due > clock.now():
+                    policy.pace((due - clock.now()).total_seconds())
+                spent += segments
+            outcomes.append((sms.message_id, _call(gateway, sms, report)))
+            if len(outcomes) >= RECORD_EVERY:
+                _record(sessions, outcomes, clock, policy)
+                outcomes = []
+        _record(sessions, outcomes, clock, policy)
     return report
 
 
