@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -32,6 +33,9 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+
+
+WRITER_WAIT = 30.0  # seconds a writer waits for this process's other writers
 
 
 class Base(DeclarativeBase):
@@ -140,13 +144,26 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
+    # Writers of this process queue on a lock of their own before asking SQLite: SQLite's busy
+    # handler polls with sleeps of up to 100 ms, which turned a burst of webhooks into seconds
+    # of tail latency. Other processes still meet SQLite's busy timeout.
+    writers = threading.Lock()
+
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
         # Take the write lock up front: a deferred transaction that later writes can fail with
         # "database is locked" without waiting; an immediate one waits for busy_timeout.
         # Read-only work asks for DEFERRED (READ_ONLY below) so it never waits for a writer.
         mode = connection.get_execution_options().get("sqlite_begin", "IMMEDIATE")
+        if mode == "IMMEDIATE" and writers.acquire(timeout=WRITER_WAIT):
+            connection.info["holds_writer_lock"] = True
         connection.exec_driver_sql(f"BEGIN {mode}")
+
+    @event.listens_for(engine, "commit")
+    @event.listens_for(engine, "rollback")
+    def _on_end(connection: Any) -> None:
+        if connection.info.pop("holds_writer_lock", False):
+            writers.release()
 
     return engine
 

@@ -296,6 +296,8 @@ def send_due(
                 _record(sessions, outcomes, clock, policy)
                 outcomes = []
         _record(sessions, outcomes, clock, policy)
+        if only is not None and len(ids) < batch:
+            return report  # every listed row was in this batch: no need to ask again
     return report
 
 

@@ -1,0 +1,138 @@
+"""`python -m bench`: run the benchmarks, print a table, write bench/results.json.
+
+python -m bench                 # planner 10k/100k/1M, sender 20k, webhook 20 s, both databases
+python -m bench --quick         # tiny sizes, under a minute (what the tests run)
+python -m bench --only planner --sizes 100000 --databases sqlite
+python -m bench --profile       # also save where the planner's time goes (cProfile)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from bench import planner, sender, webhook
+from bench.common import ROOT, machine, pg_version
+
+
+def _commit() -> str:
+    result = subprocess.run(
+        ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT
+    )
+    return result.stdout.strip() or "unknown"
+
+
+def _table(rows: list[dict[str, Any]]) -> str:
+    lines = []
+    for r in rows:
+        if r["benchmark"] == "planner":
+            lines.append(
+                f"planner  {r['database']:<10} {r['subscribers']:>9,} subscribers  {r['seconds']:>8.2f} s  "
+                f"{r['rows_per_second']:>8,} rows/s  peak {r['peak_rss_mb']} MB  floor {r['floor_seconds']:.2f} s  "
+                f"x{r['ratio_to_floor']}"
+            )
+        elif r["benchmark"] == "sender":
+            lines.append(
+                f"sender   {r['database']:<10} {r['messages']:>9,} messages     {r['messages_per_second']:>6} msg/s  "
+                f"floor {r['floor_messages_per_second']} msg/s  x{r['ratio_to_floor']}  | at a provider limit of "
+                f"{r['provider_limit_segments_per_second']} seg/s: held {r['held_segments_per_second']} seg/s, "
+                f"{r['answers_429']} x 429, last message {r['lag_of_last_seconds']} s late"
+            )
+        elif r["benchmark"] == "webhook":
+            lines.append(
+                f"webhook  {r['database']:<10} {r['clients']} clients {r['seconds']} s   {r['inbound_requests_per_second']} req/s  "
+                f"p50 {r['inbound_p50_ms']} ms  p95 {r['inbound_p95_ms']} ms  p99 {r['inbound_p99_ms']} ms  "
+                f"errors {r['inbound_errors']}  | /healthz {r['healthz_requests_per_second']} req/s  x{r['ratio_to_floor']}"
+            )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    """Parse the options, run, report."""
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--quick", action="store_true", help="tiny sizes (for tests and CI)")
+    parser.add_argument(
+        "--only", default="planner,sender,webhook", help="comma-separated benchmarks"
+    )
+    parser.add_argument("--sizes", default=None, help="planner sizes, comma-separated")
+    parser.add_argument(
+        "--databases", default=None, help="sqlite,postgresql (default: both if PostgreSQL answers)"
+    )
+    parser.add_argument("--output", default=str(ROOT / "bench" / "results.json"))
+    parser.add_argument("--profile", action="store_true", help="save a cProfile of a planner pass")
+    args = parser.parse_args()
+
+    databases = (
+        args.databases.split(",")
+        if args.databases
+        else ["sqlite"] + (["postgresql"] if pg_version() else [])
+    )
+    sizes = (
+        [int(s) for s in args.sizes.split(",")]
+        if args.sizes
+        else ([2_000] if args.quick else [10_000, 100_000, 1_000_000])
+    )
+    only = set(args.only.split(","))
+    rows: list[dict[str, Any]] = []
+    with tempfile.TemporaryDirectory(prefix="t4b-bench-") as tmp:
+        folder = Path(tmp)
+        for kind in databases:
+            if "planner" in only:
+                for size in sizes:
+                    rows.append(planner.run(kind, size, folder))
+                    print(_table(rows[-1:]), flush=True)
+            if "sender" in only:
+                rows.append(sender.run(kind, 500 if args.quick else 20_000, folder))
+                print(_table(rows[-1:]), flush=True)
+            if "webhook" in only and kind == "sqlite":
+                rows.append(webhook.run(kind, 3 if args.quick else 20, folder))
+                print(_table(rows[-1:]), flush=True)
+        if args.profile:
+            _profile(folder, sizes[-1])
+    result = {
+        "when": datetime.now(UTC).isoformat(timespec="seconds"),
+        "commit": _commit(),
+        "quick": args.quick,
+        "machine": machine(),
+        "results": rows,
+    }
+    Path(args.output).write_text(
+        json.dumps(result, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
+    )
+    print(f"\nwrote {args.output}")
+
+
+def _profile(folder: Path, size: int) -> None:
+    """Save a cProfile of one planner pass on SQLite to bench/planner.prof."""
+    import cProfile
+    from datetime import time as t
+
+    from bench.common import PASS_AT, drop_database, fill, fresh_database
+    from text4baby_ru.db import make_engine, session_factory
+    from text4baby_ru.delivery.planner import Rules
+    from text4baby_ru.delivery.service import plan_once
+
+    url = fresh_database("sqlite", folder)
+    fill(url, size)
+    sessions = session_factory(make_engine(url))
+    out = ROOT / "bench" / "planner.prof"
+    cProfile.runctx(
+        "plan_once(sessions, now=PASS_AT, rules=Rules((0, 2, 4), 10, (t(21), t(9))))",
+        globals(),
+        {"plan_once": plan_once, "sessions": sessions, "PASS_AT": PASS_AT, "Rules": Rules, "t": t},
+        str(out),
+    )
+    drop_database(url)
+    print(f"profile: {out} (python -m pstats {out})")
+
+
+if __name__ == "__main__":
+    sys.exit(main())
