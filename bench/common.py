@@ -143,7 +143,7 @@ ENROLLMENT_COLUMNS = (
 
 def fill(url: str, n: int) -> None:
     """Write n synthetic subscribers with the bare driver."""
-    rows = list(subscribers(n))
+    rows = list(subscribers(n))  # the parent's memory; the planner runs in its own process
     if url.startswith("sqlite"):
         import sqlite3
 

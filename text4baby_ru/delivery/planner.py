@@ -13,7 +13,21 @@ from datetime import date, datetime, time, timedelta
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Date, Integer, Select, and_, case, cast, func, literal, select, text, update
+from sqlalchemy import (
+    Date,
+    Integer,
+    Select,
+    String,
+    and_,
+    case,
+    cast,
+    func,
+    literal,
+    select,
+    text,
+    type_coerce,
+    update,
+)
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
@@ -184,14 +198,19 @@ IdRange = tuple[int, int] | None
 
 
 def _eligible(slots: ZoneSlots, ids: IdRange) -> list[ColumnElement[bool]]:
-    conditions = [
-        Enrollment.status == SubscriberStatus.ACTIVE,
-        Person.timezone.in_(list(slots.slots)),
-        Person.phone.is_not(None),
+    # No "phone IS NOT NULL" here: an erased woman has no active enrollment, and the condition
+    # let SQLite walk every person by the phone index for each chunk (cost grew with the table).
+    conditions: list[ColumnElement[bool]] = [Person.timezone.in_(list(slots.slots))]
+    if ids is None:
+        return [Enrollment.status == SubscriberStatus.ACTIVE, *conditions]
+    # A chunk is a range of ids: keep SQLite on the primary key. Given the plain status test it
+    # walked every active enrollment through the status index for each chunk (|| '' hides it).
+    return [
+        type_coerce(Enrollment.status, String).concat("") == SubscriberStatus.ACTIVE.value,
+        Enrollment.id >= ids[0],
+        Enrollment.id < ids[1],
+        *conditions,
     ]
-    if ids is not None:
-        conditions += [Enrollment.id >= ids[0], Enrollment.id < ids[1]]
-    return conditions
 
 
 def _plan_tips(session: Session, slots: ZoneSlots, now: datetime, ids: IdRange) -> int:
