@@ -151,3 +151,23 @@ def test_clinic_import_then_dispatch_twice_sends_each_message_once(
     second = run("dispatch", "--at", at, env=env)
     assert "0 tips planned; 0 sent" in second.stdout and "--- SMS #" not in second.stdout
     assert run("dispatch", "--at", "next monday", env=env).returncode == 2
+
+
+def test_an_online_backup_of_sqlite_restores_to_the_same_data(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    import sqlite3
+
+    assert run("db", "upgrade", env=env).returncode == 0
+    assert run("content", "import", env=env).returncode == 0
+    run("users", "create", "--role", "admin", "--name", "Ольга", env=env)
+    backup = tmp_path / "backup.db"
+    result = run("db", "backup", str(backup), env=env)
+    assert result.returncode == 0, result.stderr
+    restored = env | {"T4B_DATABASE_URL": f"sqlite:///{backup}"}
+    assert "Ольга" in run("users", "list", env=restored).stdout
+    original = sqlite3.connect(env["T4B_DATABASE_URL"].removeprefix("sqlite:///"))
+    copy = sqlite3.connect(backup)
+    query = "SELECT count(*), group_concat(text, '|') FROM content_revisions"
+    assert original.execute(query).fetchone() == copy.execute(query).fetchone()
+    assert run("db", "backup", str(backup), env=env).returncode == 1  # never overwrites

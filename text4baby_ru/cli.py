@@ -89,6 +89,29 @@ def db_upgrade() -> None:
     typer.echo("database is up to date")
 
 
+@db_app.command("backup")
+@friendly
+def db_backup(target: Annotated[Path, typer.Argument(help="file to write the copy to")]) -> None:
+    """Copy a SQLite database while the service runs (online backup); for PostgreSQL, pg_dump."""
+    import sqlite3
+
+    from sqlalchemy.engine import make_url
+
+    settings = _settings()
+    url = make_url(settings.database_url)
+    if url.get_backend_name() != "sqlite":
+        _fail("use pg_dump for PostgreSQL: pg_dump --format=custom --file=FILE DBNAME (README)", 1)
+    if target.exists():
+        _fail(f"{target} exists; choose a new file", 1)
+    source = sqlite3.connect(url.database or "")
+    copy = sqlite3.connect(target)
+    with copy:
+        source.backup(copy)
+    copy.close()
+    source.close()
+    typer.echo(f"copied {url.database} to {target}")
+
+
 @content_app.command("import")
 @friendly
 def content_import(

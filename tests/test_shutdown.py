@@ -1,0 +1,87 @@
+"""SIGTERM: a worker finishes the message in hand and gives the rest of its claim back."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+
+import pytest
+from sqlalchemy import func, select, text
+
+from devtools.twilio_mock import TwilioMock
+from text4baby_ru.db import make_engine
+from text4baby_ru.delivery.models import MessageStatus, OutboundMessage
+
+TOKEN, ACCOUNT = "shutdown-token", "AC" + "4" * 32
+
+
+@pytest.mark.slow
+def test_sigterm_releases_claimed_rows_and_a_restart_sends_each_once(
+    fresh_database_url: str,
+) -> None:
+    engine = make_engine(fresh_database_url)
+    with engine.begin() as conn:
+        for i in range(1, 61):
+            conn.execute(
+                text(
+                    "INSERT INTO people (id, phone, phone_hash, language, timezone, created_at) "
+                    "VALUES (:i, :p, :h, 'ru', 'Europe/Moscow', '2026-11-01')"
+                ),
+                {"i": i, "p": f"+7916{i:07d}", "h": f"h{i}"},
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO outbound_messages (kind, person_id, inbound_id, position, language, body, "
+                    "segments, status, due_at, attempts, created_at, updated_at) VALUES ('reply', :i, NULL, "
+                    ":i, 'ru', :b, 1, 'queued', '2026-11-01', 0, '2026-11-01', '2026-11-01')"
+                ),
+                {"i": i, "b": f"сообщение {i}"},
+            )
+    mock = TwilioMock(token=TOKEN).start()
+    mock.faults.latency, mock.faults.callbacks = 0.1, False  # ten messages a second
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("T4B_", "TWILIO_"))} | {
+        "T4B_DATABASE_URL": fresh_database_url,
+        "T4B_SMS_GATEWAY": "twilio",
+        "TWILIO_ACCOUNT_SID": ACCOUNT,
+        "TWILIO_AUTH_TOKEN": TOKEN,
+        "TWILIO_FROM_NUMBER": "+79160009999",
+        "T4B_TWILIO_API_BASE": mock.url,
+        "T4B_SEND_RATE": "10000",
+        "T4B_PUBLIC_URL": "https://sms.example.org",
+    }
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "text4baby_ru", "worker"], env=env, stderr=subprocess.PIPE, text=True
+    )
+    deadline = time.monotonic() + 30
+    while len(mock.messages) < 10:
+        assert time.monotonic() < deadline and worker.poll() is None, "worker sent nothing"
+        time.sleep(0.05)
+    worker.send_signal(signal.SIGTERM)
+    _, stderr = worker.communicate(timeout=20)
+    assert worker.returncode == 0 and "worker stopped" in stderr
+    with engine.connect() as conn:
+        statuses = Counter(
+            dict(
+                conn.execute(
+                    select(OutboundMessage.status, func.count()).group_by(OutboundMessage.status)
+                ).all()
+            )
+        )
+    assert statuses[MessageStatus.SENDING] == 0  # nothing left half-claimed
+    assert statuses[MessageStatus.QUEUED] > 0 and statuses[MessageStatus.SENT] == len(mock.messages)
+    again = subprocess.run(
+        [sys.executable, "-m", "text4baby_ru", "dispatch"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert again.returncode == 0, again.stderr
+    bodies = Counter(body for _, body in mock.sent_bodies())
+    assert len(bodies) == 60 and max(bodies.values()) == 1  # all sent, none twice
+    mock.stop()
+    engine.dispose()
