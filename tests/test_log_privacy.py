@@ -1,0 +1,87 @@
+"""A full run's logs (server, access log, dispatch) never show a whole phone number or a secret."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+from twilio.request_validator import RequestValidator
+
+from devtools.twilio_mock import TwilioMock
+from tests.live import free_port
+
+TOKEN, ACCOUNT = "log-scan-token-secret", "AC" + "5" * 32
+WHOLE_NUMBER = re.compile(r"(?:\+|%2B)?7?\s?\(?916\)?[\s-]?000[\s-]?\d\d[\s-]?\d\d")
+
+
+@pytest.mark.slow
+def test_no_whole_number_or_secret_reaches_the_logs_of_a_full_run(tmp_path: Path) -> None:
+    mock = TwilioMock(token=TOKEN).start()
+    port = free_port()
+    public = f"http://127.0.0.1:{port}"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("T4B_", "TWILIO_"))} | {
+        "T4B_DATABASE_URL": f"sqlite:///{tmp_path / 'logs.db'}",
+        "T4B_SMS_GATEWAY": "twilio",
+        "T4B_PUBLIC_URL": public,
+        "TWILIO_ACCOUNT_SID": ACCOUNT,
+        "TWILIO_AUTH_TOKEN": TOKEN,
+        "TWILIO_FROM_NUMBER": "+79160009999",
+        "T4B_TWILIO_API_BASE": mock.url,
+        "T4B_LOG_LEVEL": "DEBUG",
+    }
+    cli = [sys.executable, "-m", "text4baby_ru"]
+    logs = []
+    for step in (["db", "upgrade"], ["content", "import"]):
+        logs.append(
+            subprocess.run(
+                [*cli, *step], env=env, capture_output=True, text=True, check=True
+            ).stderr
+        )
+    server = subprocess.Popen(
+        [*cli, "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                httpx.get(public + "/healthz", timeout=1)
+                break
+            except httpx.TransportError:
+                assert time.monotonic() < deadline
+                time.sleep(0.2)
+        for n, body in enumerate(["МАМА 15.03.2027", "Москва", "ПОМОЩЬ", "как дела", "STOP"]):
+            params = {"From": "+7 916 000-12-34", "Body": body, "MessageSid": f"SM{n:032d}"}
+            signature = RequestValidator(TOKEN).compute_signature(
+                public + "/sms/twilio/inbound", params
+            )
+            httpx.post(
+                public + "/sms/twilio/inbound",
+                data=params,
+                headers={"X-Twilio-Signature": signature},
+            )
+        httpx.get(public + "/api/v1/subscribers/%2B79160001234")  # 401, but it is in the access log
+        time.sleep(1)
+        logs.append(
+            subprocess.run([*cli, "dispatch"], env=env, capture_output=True, text=True).stderr
+        )
+    finally:
+        server.terminate()
+        out, err = server.communicate(timeout=30)
+        mock.stop()
+    logs += [out, err]
+    text = "\n".join(logs)
+    assert "/sms/twilio/inbound" in text and "/api/v1/subscribers/" in text  # the logs did run
+    assert "***1234" in text
+    assert not WHOLE_NUMBER.search(text), WHOLE_NUMBER.search(text)
+    assert "79160001234" not in re.sub(r"\D", "", text.replace("***1234", ""))
+    assert TOKEN not in text
