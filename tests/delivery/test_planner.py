@@ -7,7 +7,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from tests.factories import make_enrollment, make_person
 from text4baby_ru.delivery.models import MessageKind, MessageStatus, OutboundMessage
 from text4baby_ru.delivery.planner import Rules, latest_slot, plan
-from text4baby_ru.enrollment.models import SubscriberStatus
+from text4baby_ru.enrollment.models import Person, SubscriberStatus
 
 RULES = Rules(weekdays=(0, 2, 4), hour=10, quiet=(time(21), time(9)))
 MONDAY_1005_MSK = datetime(2026, 11, 30, 7, 5, tzinfo=UTC)
@@ -142,3 +142,34 @@ def test_planning_in_chunks_of_enrollments_writes_the_same_rows(
     assert report is not None and report.tips == 7
     assert len({t.enrollment_id for t in tips(session)}) == 7
     assert plan_once(sessions, now=MONDAY_1005_MSK, rules=RULES, chunk=3).tips == 0  # type: ignore[union-attr]
+
+
+def test_a_zone_that_changed_its_offset_still_gets_ten_oclock_local() -> None:
+    # Volgograd moved from UTC+4 to UTC+3 on 27 December 2020 (tzdata decides, not us).
+    before = latest_slot(datetime(2020, 12, 21, 7, 0, tzinfo=UTC), "Europe/Volgograd", RULES)
+    after = latest_slot(datetime(2020, 12, 28, 8, 0, tzinfo=UTC), "Europe/Volgograd", RULES)
+    assert before is not None and before.instant == datetime(2020, 12, 21, 6, 0, tzinfo=UTC)
+    assert after is not None and after.instant == datetime(2020, 12, 28, 7, 0, tzinfo=UTC)
+
+
+def test_a_clock_jumping_back_and_forth_never_plans_a_tip_twice(session: Session) -> None:
+    enrol(session)
+    for shift in (0, -2, 1, -1, 3, 0):  # hours around Monday 10:05 in Moscow
+        plan(session, now=MONDAY_1005_MSK + timedelta(hours=shift), rules=RULES)
+    assert [t.content_key for t in tips(session)] == ["pregnancy.w25.1"]
+
+
+def test_no_tip_is_due_inside_quiet_hours_whatever_the_pass_time(session: Session) -> None:
+    from zoneinfo import ZoneInfo
+
+    for zone in ("Europe/Kaliningrad", "Europe/Moscow", "Asia/Omsk", "Asia/Kamchatka"):
+        enrol(session, zone=zone)
+    for hour in range(0, 72, 3):  # passes every three hours from Monday 00:00 UTC
+        plan(session, now=datetime(2026, 11, 30, tzinfo=UTC) + timedelta(hours=hour), rules=RULES)
+    rows = tips(session)
+    assert rows
+    people = {p.id: p.timezone for p in session.scalars(select(Person))}
+    for row in rows:
+        local = row.due_at.astimezone(ZoneInfo(people[row.person_id]))
+        assert 9 <= local.hour < 21, (people[row.person_id], local)
+        assert row.expires_at is not None and row.expires_at.astimezone(ZoneInfo(people[row.person_id])).hour == 21
