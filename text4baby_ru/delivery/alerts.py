@@ -21,7 +21,7 @@ from text4baby_ru.delivery.models import (
     MessageStatus,
     OutboundMessage,
 )
-from text4baby_ru.delivery.planner import day_literal, position_sql
+from text4baby_ru.delivery.planner import day_literal, position_sql, zones
 from text4baby_ru.delivery.schedule import next_allowed
 from text4baby_ru.enrollment.models import Enrollment, Person, SubscriberStatus
 from text4baby_ru.errors import Conflict, Invalid
@@ -74,16 +74,7 @@ def _who(audience: Audience, zone: str, day: datetime, dialect: str) -> list[Col
 
 
 def _zones(session: Session, audience: Audience) -> list[str]:
-    if audience.timezone:
-        return [audience.timezone]
-    return list(
-        session.scalars(
-            select(Person.timezone)
-            .join(Enrollment, Enrollment.person_id == Person.id)
-            .where(Enrollment.status == SubscriberStatus.ACTIVE)
-            .distinct()
-        )
-    )
+    return [audience.timezone] if audience.timezone else zones(session)
 
 
 def dry_run(
