@@ -172,4 +172,7 @@ def test_no_tip_is_due_inside_quiet_hours_whatever_the_pass_time(session: Sessio
     for row in rows:
         local = row.due_at.astimezone(ZoneInfo(people[row.person_id]))
         assert 9 <= local.hour < 21, (people[row.person_id], local)
-        assert row.expires_at is not None and row.expires_at.astimezone(ZoneInfo(people[row.person_id])).hour == 21
+        assert (
+            row.expires_at is not None
+            and row.expires_at.astimezone(ZoneInfo(people[row.person_id])).hour == 21
+        )
