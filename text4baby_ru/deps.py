@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Annotated
 
-from fastapi import Depends, HTTPException, Request, status
+from fastapi import Depends, HTTPException, Path, Request, status
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from pydantic import Field
 from sqlalchemy.orm import Session
 
 from text4baby_ru.auth.models import Role, User
@@ -83,3 +84,9 @@ ANY_ROLE = (Role.ADMIN, Role.EDITOR, Role.REVIEWER, Role.VIEWER)
 CONTENT_ROLES = (Role.ADMIN, Role.EDITOR, Role.REVIEWER)
 AdminUser = Annotated[User, Depends(require(Role.ADMIN))]
 AnyUser = Annotated[User, Depends(require(*ANY_ROLE))]
+
+# Ids as the API accepts them: positive and within a database integer (a larger number would
+# overflow SQLite's INTEGER and answer 500 instead of 422).
+MAX_ID = 2_147_483_647
+PathId = Annotated[int, Path(ge=1, le=MAX_ID)]
+BodyId = Annotated[int, Field(ge=1, le=MAX_ID)]

@@ -11,7 +11,7 @@ from sqlalchemy import select
 from text4baby_ru.audit.service import record_by
 from text4baby_ru.delivery import alerts
 from text4baby_ru.delivery.models import Alert, AlertStatus
-from text4baby_ru.deps import AdminUser, ClockDep, SessionDep, SettingsDep
+from text4baby_ru.deps import AdminUser, ClockDep, PathId, SessionDep, SettingsDep
 from text4baby_ru.errors import Invalid, NotFound
 
 router = APIRouter(prefix="/api/v1/alerts", tags=["alerts"])
@@ -126,7 +126,7 @@ def list_alerts(session: SessionDep, _: AdminUser) -> list[AlertOut]:
 
 @router.post("/{alert_id}/send", summary="Queue it for its audience, once each (admin)")
 def send(
-    alert_id: int, session: SessionDep, clock: ClockDep, settings: SettingsDep, admin: AdminUser
+    alert_id: PathId, session: SessionDep, clock: ClockDep, settings: SettingsDep, admin: AdminUser
 ) -> AlertOut:
     alert = _alert(session, alert_id)
     queued = alerts.schedule(session, alert, now=clock.now(), quiet=settings.quiet_window)
@@ -143,7 +143,7 @@ def send(
 
 
 @router.post("/{alert_id}/cancel", summary="Cancel what has not gone yet (admin)")
-def cancel(alert_id: int, session: SessionDep, clock: ClockDep, admin: AdminUser) -> AlertOut:
+def cancel(alert_id: PathId, session: SessionDep, clock: ClockDep, admin: AdminUser) -> AlertOut:
     alert = _alert(session, alert_id)
     cancelled = alerts.cancel(session, alert, now=clock.now())
     record_by(

@@ -17,7 +17,7 @@ from text4baby_ru.content.library import LANGUAGES
 from text4baby_ru.content.models import ContentKey, ContentKind, ContentRevision, RevisionStatus
 from text4baby_ru.content.reply_keys import REPLY_SAMPLES
 from text4baby_ru.content.templates import Stage, TemplateProblem, render
-from text4baby_ru.deps import CONTENT_ROLES, ClockDep, SessionDep, SettingsDep, require
+from text4baby_ru.deps import CONTENT_ROLES, BodyId, ClockDep, SessionDep, SettingsDep, require
 from text4baby_ru.errors import Invalid
 from text4baby_ru.kit.segments import count
 
@@ -75,7 +75,7 @@ class PublishIn(BaseModel):
     """Which draft (or, for revert, which earlier revision) to make live."""
 
     language: str = Field(examples=["ru"])
-    revision_id: int
+    revision_id: BodyId
 
 
 class RevisionOut(BaseModel):
@@ -146,7 +146,7 @@ def list_messages(
     session: SessionDep,
     _: ContentUser,
     track: str | None = None,
-    week: int | None = None,
+    week: Annotated[int | None, Query(ge=0, le=60)] = None,
     language: str | None = None,
     topic: str | None = None,
     q: Annotated[str | None, Query(max_length=100, description="words in the live text")] = None,

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Annotated
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
 from text4baby_ru.audit.service import record_by
@@ -108,7 +109,11 @@ class MessageOut(BaseModel):
 
 @router.get("/{phone}/messages", summary="Her outbound messages, newest first (admin)")
 def get_messages(
-    phone: str, session: SessionDep, clock: ClockDep, admin: AdminUser, limit: int = 200
+    phone: str,
+    session: SessionDep,
+    clock: ClockDep,
+    admin: AdminUser,
+    limit: Annotated[int, Query(ge=1, le=1000)] = 200,
 ) -> list[MessageOut]:
     person = person_or_404(session, phone)
     record_by(
@@ -140,7 +145,7 @@ def get_messages(
             delivered_at=m.delivered_at,
             revision_id=m.revision_id,
         )
-        for m in messages_of(session, person.id, limit=max(1, min(limit, 1000)))
+        for m in messages_of(session, person.id, limit=limit)
     ]
 
 

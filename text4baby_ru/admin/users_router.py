@@ -10,7 +10,7 @@ from pydantic import BaseModel
 from text4baby_ru.audit.service import record_by
 from text4baby_ru.auth import service
 from text4baby_ru.auth.models import Role, User
-from text4baby_ru.deps import AdminUser, AnyUser, ClockDep, SessionDep
+from text4baby_ru.deps import AdminUser, AnyUser, ClockDep, PathId, SessionDep
 
 router = APIRouter(prefix="/api/v1", tags=["users"])
 
@@ -76,7 +76,7 @@ def create_user(
 
 
 @router.post("/users/{user_id}/revoke", summary="Revoke a user and their tokens now (admin)")
-def revoke_user(user_id: int, session: SessionDep, clock: ClockDep, admin: AdminUser) -> UserOut:
+def revoke_user(user_id: PathId, session: SessionDep, clock: ClockDep, admin: AdminUser) -> UserOut:
     user = service.revoke_user(session, user_id=user_id, now=clock.now())
     record_by(
         session,
