@@ -53,4 +53,6 @@ class Runtime:
             worker=worker,
             stop=stop,
             pending_retention=timedelta(days=self.settings.pending_retention_days),
+            lease=timedelta(seconds=self.settings.sending_lease_seconds),
+            settle=timedelta(seconds=self.settings.settle_seconds),
         )

@@ -52,6 +52,8 @@ class Settings(BaseSettings):
     max_failures: int = Field(3, ge=1, le=100, alias="T4B_MAX_FAILURES")
     send_rate: float = Field(10.0, gt=0, le=10_000, alias="T4B_SEND_RATE")
     pass_interval: int = Field(30, ge=1, le=3600, alias="T4B_PASS_INTERVAL")
+    sending_lease_seconds: int = Field(300, ge=1, le=86_400, alias="T4B_SENDING_LEASE_SECONDS")
+    settle_seconds: int = Field(30, ge=0, le=86_400, alias="T4B_SETTLE_SECONDS")
     pending_retention_days: int = Field(30, ge=1, le=3650, alias="T4B_PENDING_RETENTION_DAYS")
     segment_price: float = Field(2.5, ge=0, alias="T4B_SEGMENT_PRICE")
     log_level: str = Field("INFO", alias="T4B_LOG_LEVEL")

@@ -24,6 +24,7 @@ log = logging.getLogger(__name__)
 SQLITE_CHUNK = 5_000  # enrollments per planning transaction on SQLite
 PLANNER_LOCK = 7_151_004  # pg advisory lock key: one planner per pass across all workers
 LEASE = timedelta(minutes=5)  # a row `sending` this long belongs to a worker that died
+RECONCILE_BATCH = 500
 SETTLE = timedelta(seconds=30)  # give the provider time to list a message before asking
 
 
@@ -77,14 +78,14 @@ def plan_once(
     return report
 
 
-def mark_stale(sessions: sessionmaker[Session], *, now: datetime) -> int:
+def mark_stale(sessions: sessionmaker[Session], *, now: datetime, lease: timedelta = LEASE) -> int:
     """Rows left `sending` by a worker that died mid-call: we cannot know, so `unknown`."""
     with sessions() as session, session.begin():
         result = session.execute(
             update(OutboundMessage)
             .where(
                 OutboundMessage.status == MessageStatus.SENDING,
-                OutboundMessage.claimed_at < now - LEASE,
+                OutboundMessage.claimed_at < now - lease,
             )
             .values(status=MessageStatus.UNKNOWN, error_code="lease", updated_at=now)
             .execution_options(synchronize_session=False)
@@ -98,9 +99,28 @@ def reconcile(
     *,
     now: datetime,
     max_failures: int = 3,
+    settle: timedelta = SETTLE,
 ) -> int:
     """Ask the provider about `unknown` messages: adopt its id if it has the message, else queue
     it again. Gateways that cannot list leave `unknown` alone: never resent."""
+    settled = 0
+    while True:
+        batch = _reconcile_batch(
+            sessions, gateway, now=now, max_failures=max_failures, settle=settle
+        )
+        settled += batch
+        if batch < RECONCILE_BATCH:
+            return settled
+
+
+def _reconcile_batch(
+    sessions: sessionmaker[Session],
+    gateway: ListingGateway,
+    *,
+    now: datetime,
+    max_failures: int,
+    settle: timedelta,
+) -> int:
     with sessions() as session, session.begin():
         rows = session.execute(
             select(
@@ -110,9 +130,9 @@ def reconcile(
             .where(
                 OutboundMessage.status == MessageStatus.UNKNOWN,
                 OutboundMessage.gateway == gateway.name,
-                OutboundMessage.updated_at <= now - SETTLE,
+                OutboundMessage.updated_at <= now - settle,
             )
-            .limit(500)
+            .limit(RECONCILE_BATCH)
         ).all()
     settled = 0
     for message_id, body, claimed_at, phone in rows:
@@ -152,6 +172,8 @@ def run_pass(
     plan_tips: bool = True,
     stop: threading.Event | None = None,
     pending_retention: timedelta | None = None,
+    lease: timedelta = LEASE,
+    settle: timedelta = SETTLE,
 ) -> PassReport:
     """Plan (one process at a time), settle stale and ambiguous sends, then send what is due."""
     planned = plan_once(sessions, now=clock.now(), rules=rules) if plan_tips else None
@@ -160,9 +182,11 @@ def run_pass(
             expired = expire_pending(session, now=clock.now(), older_than=pending_retention)
         if expired:
             log.info("erased %d enrollments left pending past the retention period", expired)
-    stale = mark_stale(sessions, now=clock.now())
+    stale = mark_stale(sessions, now=clock.now(), lease=lease)
     reconciled = (
-        reconcile(sessions, gateway, now=clock.now(), max_failures=policy.max_failures)
+        reconcile(
+            sessions, gateway, now=clock.now(), max_failures=policy.max_failures, settle=settle
+        )
         if isinstance(gateway, ListingGateway)
         else 0
     )
