@@ -23,7 +23,7 @@ from text4baby_ru.db import make_engine, session_factory
 from text4baby_ru.delivery.models import MessageKind, MessageStatus, OutboundMessage
 from text4baby_ru.delivery.sender import SendPolicy
 from text4baby_ru.delivery.service import run_pass
-from text4baby_ru.enrollment.models import Enrollment, Person, SubscriberStatus
+from text4baby_ru.enrollment.models import Enrollment, SubscriberStatus
 from text4baby_ru.gateways.twilio import TwilioGateway
 from text4baby_ru.runtime import Runtime
 from text4baby_ru.settings import Settings
@@ -263,10 +263,6 @@ def test_callbacks_out_of_order_twice_or_for_strangers_never_move_a_message_back
     )
     [reply] = p.messages()
     assert reply.status is MessageStatus.DELIVERED
-
-
-def _phones(session: Session) -> list[str]:
-    return [p for p in session.scalars(select(Person.phone)) if p]
 
 
 @pytest.mark.parametrize("provider_took_it", [True, False])
