@@ -57,3 +57,29 @@ def make_enrollment(session: Session, person: Person | None = None, **overrides:
     session.add(enrollment)
     session.flush()
     return enrollment
+
+
+def queue_replies(url: str, n: int) -> None:
+    """n people with one queued reply each ("сообщение i"), written in one go for process tests."""
+    from sqlalchemy import text
+
+    from text4baby_ru.db import make_engine
+
+    engine = make_engine(url)
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO people (id, phone, phone_hash, language, timezone, created_at) "
+                "VALUES (:i, :p, :h, 'ru', 'Europe/Moscow', '2026-11-01')"
+            ),
+            [{"i": i, "p": f"+7916{i:07d}", "h": f"h{i}"} for i in range(1, n + 1)],
+        )
+        conn.execute(
+            text(
+                "INSERT INTO outbound_messages (kind, person_id, position, language, body, segments, "
+                "status, due_at, attempts, created_at, updated_at) VALUES ('reply', :i, :i, 'ru', :b, "
+                "1, 'queued', '2026-11-01', 0, '2026-11-01', '2026-11-01')"
+            ),
+            [{"i": i, "b": f"сообщение {i}"} for i in range(1, n + 1)],
+        )
+    engine.dispose()

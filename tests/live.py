@@ -36,3 +36,19 @@ def serving(runtime: Runtime, port: int) -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(10)
+
+
+def wait_until_up(base_url: str, process: object = None, timeout: float = 30) -> None:
+    """Poll GET /healthz until the server answers (fail early if its process died)."""
+    import httpx
+
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            httpx.get(base_url + "/healthz", timeout=1)
+            return
+        except httpx.TransportError:
+            if process is not None and process.poll() is not None:  # type: ignore[attr-defined]
+                raise AssertionError("the server exited") from None
+            assert time.monotonic() < deadline, "server did not start"
+            time.sleep(0.2)

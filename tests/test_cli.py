@@ -7,11 +7,12 @@ import os
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import httpx
 import pytest
+
+from tests.live import wait_until_up
 
 
 def run(*args: str, env: dict[str, str], timeout: float = 120) -> subprocess.CompletedProcess[str]:
@@ -101,15 +102,8 @@ def test_serve_answers_health_and_docs_and_a_second_scheduler_is_refused(
         text=True,
     )
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                health = httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2)
-                break
-            except httpx.TransportError:
-                assert server.poll() is None, server.communicate()[1]
-                assert time.monotonic() < deadline, "server did not start"
-                time.sleep(0.2)
+        wait_until_up(f"http://127.0.0.1:{port}", server)
+        health = httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=2)
         assert health.json() == {"status": "ok"}
         assert httpx.get(f"http://127.0.0.1:{port}/docs", timeout=5).status_code == 200
         httpx.get(f"http://127.0.0.1:{port}/api/v1/subscribers/%2B79160000123", timeout=5)

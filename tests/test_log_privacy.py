@@ -14,7 +14,7 @@ import pytest
 from twilio.request_validator import RequestValidator
 
 from devtools.twilio_mock import TwilioMock
-from tests.live import free_port
+from tests.live import free_port, wait_until_up
 
 TOKEN, ACCOUNT = "log-scan-token-secret", "AC" + "5" * 32
 WHOLE_NUMBER = re.compile(r"(?:\+|%2B)?7?\s?\(?916\)?[\s-]?000[\s-]?\d\d[\s-]?\d\d")
@@ -51,14 +51,7 @@ def test_no_whole_number_or_secret_reaches_the_logs_of_a_full_run(tmp_path: Path
         text=True,
     )
     try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                httpx.get(public + "/healthz", timeout=1)
-                break
-            except httpx.TransportError:
-                assert time.monotonic() < deadline
-                time.sleep(0.2)
+        wait_until_up(public, server)
         for n, body in enumerate(["МАМА 15.03.2027", "Москва", "ПОМОЩЬ", "как дела", "STOP"]):
             params = {"From": "+7 916 000-12-34", "Body": body, "MessageSid": f"SM{n:032d}"}
             signature = RequestValidator(TOKEN).compute_signature(

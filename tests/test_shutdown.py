@@ -10,9 +10,10 @@ import time
 from collections import Counter
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select
 
 from devtools.twilio_mock import TwilioMock
+from tests.factories import queue_replies
 from text4baby_ru.db import make_engine
 from text4baby_ru.delivery.models import MessageStatus, OutboundMessage
 
@@ -23,24 +24,8 @@ TOKEN, ACCOUNT = "shutdown-token", "AC" + "4" * 32
 def test_sigterm_releases_claimed_rows_and_a_restart_sends_each_once(
     fresh_database_url: str,
 ) -> None:
+    queue_replies(fresh_database_url, 60)
     engine = make_engine(fresh_database_url)
-    with engine.begin() as conn:
-        for i in range(1, 61):
-            conn.execute(
-                text(
-                    "INSERT INTO people (id, phone, phone_hash, language, timezone, created_at) "
-                    "VALUES (:i, :p, :h, 'ru', 'Europe/Moscow', '2026-11-01')"
-                ),
-                {"i": i, "p": f"+7916{i:07d}", "h": f"h{i}"},
-            )
-            conn.execute(
-                text(
-                    "INSERT INTO outbound_messages (kind, person_id, inbound_id, position, language, body, "
-                    "segments, status, due_at, attempts, created_at, updated_at) VALUES ('reply', :i, NULL, "
-                    ":i, 'ru', :b, 1, 'queued', '2026-11-01', 0, '2026-11-01', '2026-11-01')"
-                ),
-                {"i": i, "b": f"сообщение {i}"},
-            )
     mock = TwilioMock(token=TOKEN).start()
     mock.faults.latency, mock.faults.callbacks = 0.1, False  # ten messages a second
     env = {k: v for k, v in os.environ.items() if not k.startswith(("T4B_", "TWILIO_"))} | {

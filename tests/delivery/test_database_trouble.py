@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import create_engine, func, select, text
 from sqlalchemy.engine import make_url
 
+from tests.factories import queue_replies
 from text4baby_ru.clock import FixedClock
 from text4baby_ru.db import make_engine, session_factory
 from text4baby_ru.delivery.models import MessageStatus, OutboundMessage
@@ -18,28 +19,6 @@ from text4baby_ru.delivery.sender import SendPolicy, send_due
 from text4baby_ru.gateways.base import OutgoingSms, SendReceipt
 
 NOW = datetime(2026, 11, 30, 7, 0, tzinfo=UTC)
-
-
-def _queue(url: str, n: int) -> None:
-    engine = make_engine(url)
-    with engine.begin() as conn:
-        for i in range(1, n + 1):
-            conn.execute(
-                text(
-                    "INSERT INTO people (id, phone, phone_hash, language, timezone, created_at) "
-                    "VALUES (:i, :p, :h, 'ru', 'Europe/Moscow', '2026-11-01')"
-                ),
-                {"i": i, "p": f"+7916{i:07d}", "h": f"h{i}"},
-            )
-            conn.execute(
-                text(
-                    "INSERT INTO outbound_messages (kind, person_id, position, language, body, segments, "
-                    "status, due_at, attempts, created_at, updated_at) VALUES ('reply', :i, :i, 'ru', :b, 1, "
-                    "'queued', '2026-11-01', 0, '2026-11-01', '2026-11-01')"
-                ),
-                {"i": i, "b": f"текст {i}"},
-            )
-    engine.dispose()
 
 
 class CountingGateway:
@@ -75,7 +54,7 @@ def test_postgresql_connections_cut_mid_pass_lose_and_double_nothing(
 ) -> None:
     if not fresh_database_url.startswith("postgresql"):
         pytest.skip("cuts PostgreSQL connections with pg_terminate_backend")
-    _queue(fresh_database_url, 120)
+    queue_replies(fresh_database_url, 120)
     database = make_url(fresh_database_url).database
     admin = create_engine(
         make_url(fresh_database_url).set(database="postgres"), isolation_level="AUTOCOMMIT"
@@ -122,7 +101,7 @@ def test_sqlite_locked_by_another_writer_makes_the_pass_wait_not_fail(
 ) -> None:
     if not fresh_database_url.startswith("sqlite"):
         pytest.skip("SQLite's single writer")
-    _queue(fresh_database_url, 20)
+    queue_replies(fresh_database_url, 20)
     import sqlite3
 
     blocker = sqlite3.connect(
