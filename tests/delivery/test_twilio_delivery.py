@@ -328,3 +328,25 @@ def test_on_a_gateway_that_cannot_list_an_interrupted_send_stays_unknown_and_is_
     assert report.sent.sent == 0
     session.expire_all()
     assert session.scalars(select(OutboundMessage.status)).all() == [MessageStatus.UNKNOWN]
+
+
+def test_a_mix_of_500_503_and_429_answers_ends_with_every_message_sent_once(
+    programme: Programme,
+) -> None:
+    from collections import Counter
+
+    from tests.factories import queue_replies
+
+    p = programme
+    queue_replies(p.runtime.settings.database_url, 60)
+    p.mock.faults.error_share = {500: 0.1, 503: 0.1, 429: 0.15}
+    p.mock.faults.callbacks = False
+    for _ in range(12):  # passes a few minutes apart (fixed clock): backoff and settling elapse
+        p.run()
+        p.clock.advance(timedelta(minutes=20))
+        if {m.status for m in p.messages()} == {MessageStatus.SENT}:
+            break
+    sends = Counter(body for _, body in p.mock.sent_bodies())
+    assert {m.status for m in p.messages()} == {MessageStatus.SENT}
+    assert len(sends) == 60 and max(sends.values()) == 1
+    assert p.mock.creates > 60  # the faults really hit
