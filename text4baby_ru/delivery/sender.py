@@ -211,40 +211,43 @@ def _call(gateway: Gateway, sms: OutgoingSms, report: SendReport) -> dict[str, o
 
 def _record(
     sessions: sessionmaker[Session],
+    gateway: str,
     outcomes: list[tuple[int, dict[str, object]]],
     clock: Clock,
     policy: SendPolicy,
 ) -> None:
-    """Write a run of outcomes in one transaction."""
+    """Write a run of outcomes in one transaction: the sent ones in one bulk UPDATE, the rest
+    one by one (they need her enrollment or a backoff); then apply any early reports."""
     if not outcomes:
         return
+    now = clock.now()
+    done = {MessageStatus.SENT, MessageStatus.DELIVERED}
+    sent = [(i, o) for i, o in outcomes if o["status"] in done]
+    other = [(i, o) for i, o in outcomes if o["status"] not in done]
     with sessions() as session, session.begin():
-        now = clock.now()
-        messages = {
-            m.id: m
-            for m in session.scalars(
-                select(OutboundMessage).where(OutboundMessage.id.in_([i for i, _ in outcomes]))
+        if sent:
+            session.execute(
+                update(OutboundMessage),
+                [
+                    {"id": i, "updated_at": now, "sent_at": now, **o}
+                    | ({"delivered_at": now} if o["status"] is MessageStatus.DELIVERED else {})
+                    for i, o in sent
+                ],
             )
-        }
-        for message_id, outcome in outcomes:
-            message = messages[message_id]
-            values = outcome | {"updated_at": now}
-            if values["status"] in (MessageStatus.SENT, MessageStatus.DELIVERED):
-                values["sent_at"] = now
-            if values["status"] is MessageStatus.DELIVERED:
-                values["delivered_at"] = now
-            if values["status"] is MessageStatus.QUEUED:
-                values["next_attempt_at"] = now + backoff(message.attempts)
-            for name, value in values.items():
+        for message_id, outcome in other:
+            message = session.get_one(OutboundMessage, message_id)
+            for name, value in outcome.items():
                 setattr(message, name, value)
-            if values["status"] is MessageStatus.FAILED:
+            message.updated_at = now
+            if outcome["status"] is MessageStatus.QUEUED:
+                message.next_attempt_at = now + backoff(message.attempts)
+            if outcome["status"] is MessageStatus.FAILED:
                 record_permanent_failure(
                     session, message, now=now, max_failures=policy.max_failures
                 )
-        session.flush()
-        for message in messages.values():
-            if message.provider_sid:
-                apply_early_reports(session, message, now=now, max_failures=policy.max_failures)
+    sids = [str(o["provider_sid"]) for _, o in sent if o.get("provider_sid")]
+    with sessions() as session, session.begin():
+        apply_early_reports(session, gateway, sids, now=now, max_failures=policy.max_failures)
 
 
 RECORD_EVERY = 50  # outcomes written per transaction: fewer commits, a short window of doubt
@@ -291,7 +294,7 @@ def send_due(
         spent = 0
         for position, (sms, segments) in enumerate(ready):
             if stop is not None and stop.is_set():
-                _record(sessions, outcomes, clock, policy)
+                _record(sessions, gateway.name, outcomes, clock, policy)
                 release(sessions, [s.message_id for s, _ in ready[position:]], now=clock.now())
                 return report
             if start is not None and policy.rate is not None:
@@ -301,9 +304,9 @@ def send_due(
                 spent += segments
             outcomes.append((sms.message_id, _call(gateway, sms, report)))
             if len(outcomes) >= RECORD_EVERY:
-                _record(sessions, outcomes, clock, policy)
+                _record(sessions, gateway.name, outcomes, clock, policy)
                 outcomes = []
-        _record(sessions, outcomes, clock, policy)
+        _record(sessions, gateway.name, outcomes, clock, policy)
         if only is not None and len(ids) < batch:
             return report  # every listed row was in this batch: no need to ask again
     return report

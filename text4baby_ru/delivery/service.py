@@ -155,8 +155,11 @@ def _reconcile_batch(
             for name, value in values.items():
                 setattr(message, name, value)
             message.updated_at = now
-            session.flush()
-            apply_early_reports(session, message, now=now, max_failures=max_failures)
+        if sid:
+            with sessions() as session, session.begin():
+                apply_early_reports(
+                    session, gateway.name, [sid], now=now, max_failures=max_failures
+                )
         settled += 1
     return settled
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from text4baby_ru.db import insert_or_ignore
@@ -53,7 +53,6 @@ def record_status(
 ) -> bool:
     """Apply a provider's report; False when the message is not ours (it is kept in case our
     own write of the message's id is still on its way)."""
-    lock_sid(session, gateway, provider_sid)
     query = select(OutboundMessage).where(
         OutboundMessage.gateway == gateway, OutboundMessage.provider_sid == provider_sid
     )
@@ -89,29 +88,25 @@ def record_status(
     return True
 
 
-def lock_sid(session: Session, gateway: str, provider_sid: str) -> None:
-    """On PostgreSQL, serialise the recording of a provider id with reports about it, so a report
-    cannot slip between our write of the id and our look for early reports."""
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(
-            select(func.pg_advisory_xact_lock(func.hashtext(gateway + ":" + provider_sid)))
-        )
-
-
 def apply_early_reports(
-    session: Session, message: OutboundMessage, *, now: datetime, max_failures: int
-) -> None:
-    """Apply the reports that arrived before this message's provider id was recorded."""
-    if not message.gateway or not message.provider_sid:
-        return
-    lock_sid(session, message.gateway, message.provider_sid)
+    session: Session, gateway: str, provider_sids: list[str], *, now: datetime, max_failures: int
+) -> int:
+    """Apply the kept reports about these provider ids; the number applied.
+
+    Whoever writes second sees the first: the sender commits an id and then looks for reports,
+    a callback commits its report and then looks for the id. So every report is applied at
+    least once, and applying one twice changes nothing (a message never moves back).
+    """
+    if not provider_sids:
+        return 0
     early = session.scalars(
         select(EarlyReport).where(
-            EarlyReport.gateway == message.gateway, EarlyReport.provider_sid == message.provider_sid
+            EarlyReport.gateway == gateway, EarlyReport.provider_sid.in_(provider_sids)
         )
     ).all()
+    applied = 0
     for report in sorted(early, key=lambda r: RANK[r.status]):
-        record_status(
+        found = record_status(
             session,
             gateway=report.gateway,
             provider_sid=report.provider_sid,
@@ -120,4 +115,7 @@ def apply_early_reports(
             now=now,
             max_failures=max_failures,
         )
-        session.delete(report)
+        if found:
+            session.delete(report)
+            applied += 1
+    return applied

@@ -14,7 +14,7 @@ from twilio.request_validator import RequestValidator
 from text4baby_ru.db import unit_of_work
 from text4baby_ru.delivery.inbound import Received, receive
 from text4baby_ru.delivery.sender import send_due
-from text4baby_ru.delivery.statuses import TWILIO_STATUSES, record_status
+from text4baby_ru.delivery.statuses import TWILIO_STATUSES, apply_early_reports, record_status
 from text4baby_ru.deps import RuntimeDep
 from text4baby_ru.gateways.base import GatewayError, OutgoingSms
 from text4baby_ru.keys import secret_key
@@ -104,16 +104,22 @@ def handle_status(runtime: Runtime, form: dict[str, str]) -> None:
     status = TWILIO_STATUSES.get(form.get("MessageStatus", "").lower())
     if status is None:
         return
+    now, max_failures = runtime.clock.now(), runtime.settings.max_failures
     with unit_of_work(runtime.sessions) as session:
-        record_status(
+        found = record_status(
             session,
             gateway="twilio",
             provider_sid=form["MessageSid"],
             status=status,
             error_code=form.get("ErrorCode") or None,
-            now=runtime.clock.now(),
-            max_failures=runtime.settings.max_failures,
+            now=now,
+            max_failures=max_failures,
         )
+    if not found:  # kept as an early report: our id may have been written meanwhile
+        with unit_of_work(runtime.sessions) as session:
+            apply_early_reports(
+                session, "twilio", [form["MessageSid"]], now=now, max_failures=max_failures
+            )
 
 
 @router.post("/status", summary="Twilio's status callback (signed)")
