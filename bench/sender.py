@@ -7,6 +7,8 @@ import socket
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -111,31 +113,43 @@ def _floor(api: str, n: int) -> float:
     return n / (time.perf_counter() - start)
 
 
-def run(kind: str, n: int, folder: Path, limited_rate: float = 40.0) -> dict[str, Any]:
-    """Throughput against the floor, then the rate held under a provider's limit."""
+@contextmanager
+def _outbox(kind: str, folder: Path, n: int, *mock_args: str) -> Iterator[tuple[Any, str]]:
+    """A fresh database with n queued tips and a Twilio-compatible server; cleaned up after."""
     folder.mkdir(parents=True, exist_ok=True)
     url = fresh_database(kind, folder)
-    mock, api = _mock()
+    mock, api = _mock(*mock_args)
+    engine = None
     try:
         _queue(url, n)
         engine = make_engine(url)
-        sessions = session_factory(engine)
-        start = time.perf_counter()
-        report = send_due(
-            sessions=sessions,
-            gateway=_gateway(api),
-            clock=SystemClock(),
-            worker="bench",
-            policy=SendPolicy(rate=None),
-        )
-        seconds = time.perf_counter() - start
-        floor = _floor(api, min(n, 5000))
-        engine.dispose()
+        yield session_factory(engine), api
     finally:
+        if engine is not None:
+            engine.dispose()
         mock.terminate()
         drop_database(url)
         for leftover in folder.glob("bench.db*"):
             leftover.unlink()
+
+
+def _send(sessions: Any, api: str, rate: float | None) -> tuple[Any, float]:
+    start = time.perf_counter()
+    report = send_due(
+        sessions=sessions,
+        gateway=_gateway(api),
+        clock=SystemClock(),
+        worker="bench",
+        policy=SendPolicy(rate=rate),
+    )
+    return report, time.perf_counter() - start
+
+
+def run(kind: str, n: int, folder: Path, limited_rate: float = 40.0) -> dict[str, Any]:
+    """Throughput against the floor, then the rate held under a provider's limit."""
+    with _outbox(kind, folder, n) as (sessions, api):
+        report, seconds = _send(sessions, api, None)
+        floor = _floor(api, min(n, 5000))
     result = {
         "benchmark": "sender",
         "database": kind,
@@ -152,22 +166,8 @@ def run(kind: str, n: int, folder: Path, limited_rate: float = 40.0) -> dict[str
 
 def _rate_limited(kind: str, folder: Path, rate: float) -> dict[str, Any]:
     """A provider that answers 429 above `rate` segments per second; we send at 95% of it."""
-    n = int(rate * 3)
-    url = fresh_database(kind, folder)
-    mock, api = _mock("--rate-limit", str(rate))
-    try:
-        _queue(url, n)
-        engine = make_engine(url)
-        sessions = session_factory(engine)
-        start = time.perf_counter()
-        report = send_due(
-            sessions=sessions,
-            gateway=_gateway(api),
-            clock=SystemClock(),
-            worker="bench",
-            policy=SendPolicy(rate=rate * 0.95),
-        )
-        seconds = time.perf_counter() - start
+    with _outbox(kind, folder, int(rate * 3), "--rate-limit", str(rate)) as (sessions, api):
+        report, seconds = _send(sessions, api, rate * 0.95)
         with sessions() as s:
 
             def total(*where: Any) -> int:
@@ -185,12 +185,6 @@ def _rate_limited(kind: str, folder: Path, rate: float) -> dict[str, Any]:
                 )
                 or 0
             )
-        engine.dispose()
-    finally:
-        mock.terminate()
-        drop_database(url)
-        for leftover in folder.glob("bench.db*"):
-            leftover.unlink()
     return {
         "provider_limit_segments_per_second": rate,
         "configured_segments_per_second": rate * 0.95,
