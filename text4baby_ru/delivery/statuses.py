@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from text4baby_ru.db import insert_or_ignore
@@ -116,6 +116,14 @@ def apply_early_reports(
             max_failures=max_failures,
         )
         if found:
-            session.delete(report)
+            # A plain DELETE: the sender and a callback may both apply the same report, and the
+            # second finding it gone is expected, not an error.
+            session.execute(
+                delete(EarlyReport).where(
+                    EarlyReport.gateway == report.gateway,
+                    EarlyReport.provider_sid == report.provider_sid,
+                    EarlyReport.status == report.status,
+                )
+            )
             applied += 1
     return applied
