@@ -89,12 +89,16 @@ def fresh_database(kind: str, folder: Path) -> str:
 
 
 def drop_database(url: str) -> None:
-    """Remove a PostgreSQL benchmark database."""
+    """Remove a benchmark database: the PostgreSQL database, or the SQLite file with its WAL."""
     if url.startswith("postgresql"):
         admin = create_engine(PG_BASE, isolation_level="AUTOCOMMIT")
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)'))
         admin.dispose()
+        return
+    path = Path(make_url(url).database or "")
+    for leftover in path.parent.glob(path.name + "*"):
+        leftover.unlink()
 
 
 def subscribers(n: int, seed: int = 7) -> Iterator[tuple[tuple[Any, ...], tuple[Any, ...]]]:

@@ -100,8 +100,6 @@ def run(kind: str, size: int, folder: Path) -> dict[str, Any]:
         floor = _floor(url, measured["rows"])
     finally:
         drop_database(url)
-        for leftover in folder.glob("bench.db*"):
-            leftover.unlink()
     return {
         "benchmark": "planner",
         "database": kind,

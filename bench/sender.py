@@ -129,8 +129,6 @@ def _outbox(kind: str, folder: Path, n: int, *mock_args: str) -> Iterator[tuple[
             engine.dispose()
         mock.terminate()
         drop_database(url)
-        for leftover in folder.glob("bench.db*"):
-            leftover.unlink()
 
 
 def _send(sessions: Any, api: str, rate: float | None) -> tuple[Any, float]:

@@ -130,8 +130,6 @@ def run(kind: str, seconds: float, folder: Path, threads: int = 8) -> dict[str, 
         server.wait(30)
         mock.terminate()
         drop_database(url)
-        for leftover in folder.glob("bench.db*"):
-            leftover.unlink()
     return {
         "benchmark": "webhook",
         "database": kind,

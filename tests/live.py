@@ -52,3 +52,26 @@ def wait_until_up(base_url: str, process: object = None, timeout: float = 30) ->
                 raise AssertionError("the server exited") from None
             assert time.monotonic() < deadline, "server did not start"
             time.sleep(0.2)
+
+
+def twilio_env(
+    database_url: str, api_base: str, token: str, account: str, **extra: str
+) -> dict[str, str]:
+    """The environment of a service process on the Twilio gateway pointed at a local server."""
+    import os
+
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("T4B_", "TWILIO_"))}
+    return (
+        clean
+        | {
+            "T4B_DATABASE_URL": database_url,
+            "T4B_SMS_GATEWAY": "twilio",
+            "TWILIO_ACCOUNT_SID": account,
+            "TWILIO_AUTH_TOKEN": token,
+            "TWILIO_FROM_NUMBER": "+79160009999",
+            "T4B_TWILIO_API_BASE": api_base,
+            "T4B_SEND_RATE": "10000",
+            "T4B_PUBLIC_URL": "https://sms.example.org",
+        }
+        | extra
+    )

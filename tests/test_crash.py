@@ -3,7 +3,6 @@ lost (rows it left `sending` are settled against the provider's message list).""
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
@@ -15,6 +14,7 @@ from sqlalchemy import func, select
 
 from devtools.twilio_mock import TwilioMock
 from tests.factories import queue_replies
+from tests.live import twilio_env
 from text4baby_ru.db import make_engine
 from text4baby_ru.delivery.models import MessageStatus, OutboundMessage
 
@@ -28,18 +28,14 @@ def test_sigkill_mid_send_neither_doubles_nor_loses(fresh_database_url: str) -> 
     engine = make_engine(fresh_database_url)
     mock = TwilioMock(token=TOKEN).start()
     mock.faults.callbacks = False
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("T4B_", "TWILIO_"))} | {
-        "T4B_DATABASE_URL": fresh_database_url,
-        "T4B_SMS_GATEWAY": "twilio",
-        "TWILIO_ACCOUNT_SID": ACCOUNT,
-        "TWILIO_AUTH_TOKEN": TOKEN,
-        "TWILIO_FROM_NUMBER": "+79160009999",
-        "T4B_TWILIO_API_BASE": mock.url,
-        "T4B_SEND_RATE": "10000",
-        "T4B_PUBLIC_URL": "https://sms.example.org",
-        "T4B_SENDING_LEASE_SECONDS": "2",
-        "T4B_SETTLE_SECONDS": "1",
-    }
+    env = twilio_env(
+        fresh_database_url,
+        mock.url,
+        TOKEN,
+        ACCOUNT,
+        T4B_SENDING_LEASE_SECONDS="2",
+        T4B_SETTLE_SECONDS="1",
+    )
     cli = [sys.executable, "-m", "text4baby_ru"]
     worker = subprocess.Popen([*cli, "worker"], env=env, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60

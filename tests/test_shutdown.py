@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import signal
 import subprocess
 import sys
@@ -14,6 +13,7 @@ from sqlalchemy import func, select
 
 from devtools.twilio_mock import TwilioMock
 from tests.factories import queue_replies
+from tests.live import twilio_env
 from text4baby_ru.db import make_engine
 from text4baby_ru.delivery.models import MessageStatus, OutboundMessage
 
@@ -28,16 +28,7 @@ def test_sigterm_releases_claimed_rows_and_a_restart_sends_each_once(
     engine = make_engine(fresh_database_url)
     mock = TwilioMock(token=TOKEN).start()
     mock.faults.latency, mock.faults.callbacks = 0.1, False  # ten messages a second
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("T4B_", "TWILIO_"))} | {
-        "T4B_DATABASE_URL": fresh_database_url,
-        "T4B_SMS_GATEWAY": "twilio",
-        "TWILIO_ACCOUNT_SID": ACCOUNT,
-        "TWILIO_AUTH_TOKEN": TOKEN,
-        "TWILIO_FROM_NUMBER": "+79160009999",
-        "T4B_TWILIO_API_BASE": mock.url,
-        "T4B_SEND_RATE": "10000",
-        "T4B_PUBLIC_URL": "https://sms.example.org",
-    }
+    env = twilio_env(fresh_database_url, mock.url, TOKEN, ACCOUNT)
     worker = subprocess.Popen(
         [sys.executable, "-m", "text4baby_ru", "worker"], env=env, stderr=subprocess.PIPE, text=True
     )
