@@ -1,7 +1,9 @@
-"""A full run's logs (server, access log, dispatch) never show a whole phone number or a secret."""
+"""A full run's logs (server, access log, dispatch) never show a whole phone number or a secret,
+and, as JSON, let an operator follow one message from her text to its delivery report."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -45,7 +47,7 @@ def test_no_whole_number_or_secret_reaches_the_logs_of_a_full_run(tmp_path: Path
         )
     server = subprocess.Popen(
         [*cli, "serve", "--port", str(port)],
-        env=env,
+        env=env | {"T4B_LOG_FORMAT": "json"},
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -64,6 +66,7 @@ def test_no_whole_number_or_secret_reaches_the_logs_of_a_full_run(tmp_path: Path
             )
         httpx.get(public + "/api/v1/subscribers/%2B79160001234")  # 401, but it is in the access log
         time.sleep(1)
+        mock.wait_for_callbacks()
         logs.append(
             subprocess.run([*cli, "dispatch"], env=env, capture_output=True, text=True).stderr
         )
@@ -78,3 +81,19 @@ def test_no_whole_number_or_secret_reaches_the_logs_of_a_full_run(tmp_path: Path
     assert not WHOLE_NUMBER.search(text), WHOLE_NUMBER.search(text)
     assert "79160001234" not in re.sub(r"\D", "", text.replace("***1234", ""))
     assert TOKEN not in text
+    follow_the_welcome_reply(err)
+
+
+def follow_the_welcome_reply(server_log: str) -> None:
+    """The server logged JSON lines; the first reply's id leads from her text to its delivery."""
+    entries = [json.loads(line) for line in server_log.splitlines() if line.strip()]
+    joined = next(e for e in entries if e["message"].startswith("inbound from ***1234"))
+    assert joined["subscriber_id"] and joined["enrollment_id"]
+    welcome = joined["message_ids"][0]
+    trail = [e["message"] for e in entries if e.get("message_id") == welcome]
+    assert trail == [
+        f"message {welcome} via twilio: sent",
+        f"message {welcome}: sent -> delivered",
+    ], trail
+    sids = {e["provider_sid"] for e in entries if e.get("message_id") == welcome}
+    assert len(sids) == 1 and next(iter(sids)).startswith("SM")

@@ -72,7 +72,7 @@ def friendly(func: F) -> F:
 
 def _settings() -> Settings:
     settings = get_settings()
-    logs.configure(settings.log_level)
+    logs.configure(settings.log_level, settings.log_format)
     return settings
 
 
@@ -186,7 +186,7 @@ def serve(
             create_app(runtime),
             host=host,
             port=port,
-            log_config=logs.uvicorn_log_config(settings.log_level),
+            log_config=logs.uvicorn_log_config(settings.log_level, settings.log_format),
         )
     finally:
         if scheduler is not None:

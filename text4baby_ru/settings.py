@@ -57,6 +57,7 @@ class Settings(BaseSettings):
     pending_retention_days: int = Field(30, ge=1, le=3650, alias="T4B_PENDING_RETENTION_DAYS")
     segment_price: float = Field(2.5, ge=0, alias="T4B_SEGMENT_PRICE")
     log_level: str = Field("INFO", alias="T4B_LOG_LEVEL")
+    log_format: Literal["text", "json"] = Field("text", alias="T4B_LOG_FORMAT")
 
     @field_validator("database_url")
     @classmethod

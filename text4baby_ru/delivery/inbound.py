@@ -99,5 +99,15 @@ def receive(
             cancelled,
         )
     ids = enqueue_replies(session, handled, inbound_id=inbound_id, now=now)
-    log.info("inbound from %s: %s, %d replies", mask(phone), inbound.outcome, len(ids))
+    log.info(
+        "inbound from %s: %s, %d replies",
+        mask(phone),
+        inbound.outcome,
+        len(ids),
+        extra={
+            "subscriber_id": inbound.person_id,
+            "enrollment_id": handled.enrollment.id if handled.enrollment else None,
+            "message_ids": ids or None,
+        },
+    )
     return Received(reply_ids=ids)

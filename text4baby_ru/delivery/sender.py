@@ -245,9 +245,28 @@ def _record(
                 record_permanent_failure(
                     session, message, now=now, max_failures=policy.max_failures
                 )
+    for message_id, outcome in outcomes:
+        _log_outcome(gateway, message_id, outcome)
     sids = [str(o["provider_sid"]) for _, o in sent if o.get("provider_sid")]
     with sessions() as session, session.begin():
         apply_early_reports(session, gateway, sids, now=now, max_failures=policy.max_failures)
+
+
+def _log_outcome(gateway: str, message_id: int, outcome: dict[str, object]) -> None:
+    """One line per send attempt, with the ids an operator follows a message by."""
+    status = outcome["status"]
+    assert isinstance(status, MessageStatus)
+    error = f" (error {outcome['error_code']})" if outcome.get("error_code") else ""
+    worrying = status in (MessageStatus.FAILED, MessageStatus.UNKNOWN)
+    log.log(
+        logging.WARNING if worrying else logging.INFO,
+        "message %s via %s: %s%s",
+        message_id,
+        gateway,
+        status.value,
+        error,
+        extra={"message_id": message_id, "provider_sid": outcome.get("provider_sid")},
+    )
 
 
 RECORD_EVERY = 50  # outcomes written per transaction: fewer commits, a short window of doubt

@@ -77,6 +77,14 @@ def record_status(
         return False
     if RANK[status] <= RANK[message.status]:
         return True
+    log.info(
+        "message %s: %s -> %s%s",
+        message.id,
+        message.status.value,
+        status.value,
+        f" (error {error_code})" if error_code else "",
+        extra={"message_id": message.id, "provider_sid": provider_sid},
+    )
     message.status, message.updated_at = status, now
     if error_code:
         message.error_code = error_code
