@@ -43,6 +43,8 @@ class Faults:
 
     error_share: dict[int, float] = field(default_factory=dict)  # status -> share of requests
     latency: float = 0.0  # seconds before answering a create
+    slow_every: int = 0  # every n-th create is kept, then answered only after slow_seconds
+    slow_seconds: float = 0.0  # longer than the client's timeout: it cannot know it was taken
     rate_limit: float | None = None  # segments per second (as Twilio counts) before 429
     commit_then_fail: bool = False  # with 5xx: keep the message anyway (an ambiguous outcome)
     callbacks: bool = True
@@ -67,6 +69,7 @@ class TwilioMock:
         self.faults = Faults()
         self.messages: list[dict[str, Any]] = []
         self.creates = 0  # create requests seen, accepted or not
+        self.slow = 0  # creates answered too late (kept, but the client timed out)
         self._lock = threading.Lock()
         self._bucket: tuple[float, float] | None = None  # (tokens, at): full at first use
         self._host, self._port = host, port
@@ -127,6 +130,7 @@ class TwilioMock:
         """Handle a create request as Twilio would, faults included."""
         with self._lock:
             self.creates += 1
+            number = self.creates
         if self.faults.latency:
             time.sleep(self.faults.latency)
         if self._rate_limited(count(form.get("Body", "")).segments or 1):
@@ -169,6 +173,10 @@ class TwilioMock:
             thread.start()
         if failure:
             return failure, _error(20500, "Injected failure after accepting", failure)
+        if self.faults.slow_every and number % self.faults.slow_every == 0:
+            with self._lock:
+                self.slow += 1
+            time.sleep(self.faults.slow_seconds)
         return 201, _public(message)
 
     def list(self, account: str, query: dict[str, str]) -> dict[str, Any]:
