@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import os
+import socket
 import threading
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import cached_property
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from text4baby_ru.clock import Clock
+from text4baby_ru.delivery.grouping import GroupSender
 from text4baby_ru.delivery.planner import Rules
-from text4baby_ru.delivery.sender import SendPolicy
+from text4baby_ru.delivery.sender import SendPolicy, send_due
 from text4baby_ru.delivery.service import PassReport, run_pass
 from text4baby_ru.gateways.base import Gateway
 from text4baby_ru.settings import Settings
@@ -26,6 +30,20 @@ class Runtime:
     sessions: sessionmaker[Session]
     clock: Clock
     gateway: Gateway
+
+    @cached_property
+    def replies(self) -> GroupSender:
+        """Sends replies to inbound texts right away, those of concurrent requests together."""
+        worker = f"web:{socket.gethostname()}:{os.getpid()}"
+        return GroupSender(
+            lambda ids: send_due(
+                sessions=self.sessions,
+                gateway=self.gateway,
+                clock=self.clock,
+                worker=worker,
+                only=ids,
+            )
+        )
 
     def rules(self) -> Rules:
         """When tips go out, from the settings."""
