@@ -10,7 +10,7 @@ from datetime import datetime
 from sqlalchemy import String, Text, select
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
-from text4baby_ru.db import Base, UTCDateTime
+from text4baby_ru.db import Base, UTCDateTime, insert_or_ignore
 
 
 class AppSecret(Base):
@@ -27,11 +27,18 @@ def secret_key(session: Session, *, configured: str | None, now: datetime) -> by
     """The configured key, else the one stored in the database (created on first use)."""
     if configured:
         return configured.encode()
-    stored = session.scalar(select(AppSecret.value).where(AppSecret.name == "hash_key"))
-    if stored is None:
-        stored = secrets.token_hex(32)
-        session.add(AppSecret(name="hash_key", value=stored, created_at=now))
-        session.flush()
+    query = select(AppSecret.value).where(AppSecret.name == "hash_key")
+    stored = session.scalar(query)
+    if stored is None:  # first use; if another process makes one at the same moment, theirs wins
+        insert_or_ignore(
+            session,
+            AppSecret.__table__,
+            {"name": "hash_key", "value": secrets.token_hex(32), "created_at": now},
+            conflict=["name"],
+            returning=False,
+        )
+        stored = session.scalar(query)
+    assert stored is not None
     return stored.encode()
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import socket
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import cached_property
 
@@ -13,11 +13,13 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from text4baby_ru.clock import Clock
+from text4baby_ru.db import unit_of_work
 from text4baby_ru.delivery.grouping import GroupSender
 from text4baby_ru.delivery.planner import Rules
 from text4baby_ru.delivery.sender import SendPolicy, send_due
 from text4baby_ru.delivery.service import PassReport, run_pass
 from text4baby_ru.gateways.base import Gateway
+from text4baby_ru.keys import secret_key
 from text4baby_ru.settings import Settings
 
 
@@ -30,6 +32,7 @@ class Runtime:
     sessions: sessionmaker[Session]
     clock: Clock
     gateway: Gateway
+    _hash_key: bytes | None = field(default=None, init=False, repr=False)
 
     @cached_property
     def replies(self) -> GroupSender:
@@ -44,6 +47,19 @@ class Runtime:
                 only=ids,
             )
         )
+
+    def hash_key(self) -> bytes:
+        """The key of the keyed hashes: configured, or made once and stored; read from the
+        database on first use only (in a transaction of its own, so what is kept is committed)."""
+        if self._hash_key is None:
+            configured = self.settings.secret_key
+            with unit_of_work(self.sessions) as session:
+                self._hash_key = secret_key(
+                    session,
+                    configured=configured.get_secret_value() if configured else None,
+                    now=self.clock.now(),
+                )
+        return self._hash_key
 
     def rules(self) -> Rules:
         """When tips go out, from the settings."""

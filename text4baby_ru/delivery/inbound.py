@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from sqlalchemy import update
 from sqlalchemy.orm import Session
 
 from text4baby_ru.content.live import MissingContent, render_live
@@ -59,6 +60,7 @@ def receive(
             "provider": provider,
             "provider_id": provider_id[:64],
             "received_at": now,
+            "processed_at": now,
             "body": body[:MAX_BODY],
         },
         conflict=["provider", "provider_id"],
@@ -66,15 +68,21 @@ def receive(
     if inbound_id is None:
         log.info("inbound %s %s already handled", provider, provider_id)
         return Received(duplicate=True)
-    inbound = session.get_one(InboundMessage, inbound_id)
-    inbound.processed_at = now
+
+    def settle(outcome: str, **values: object) -> None:
+        session.execute(
+            update(InboundMessage)
+            .where(InboundMessage.id == inbound_id)
+            .values(outcome=outcome, **values)
+        )
+
     try:
         phone = normalize(sender)
     except BadPhoneNumber:
-        inbound.outcome, inbound.body = "bad_number", None
+        settle("bad_number", body=None)
         return Received()
     if region_of(phone) not in countries:
-        inbound.outcome, inbound.body = "country_not_served", None
+        settle("country_not_served", body=None)
         if not allow_outside_reply(session, phone_hash=keyed_hash(hash_key, phone), now=now):
             return Received()
         language = "en" if body.isascii() and any(c.isalpha() for c in body) else "ru"
@@ -84,12 +92,11 @@ def receive(
             return Received()
         return Received(outside_reply=(phone, text))
     handled = handle_text(session, phone=phone, body=body, now=now, hash_key=hash_key)
-    inbound.person_id = handled.person.id if handled.person else None
-    inbound.outcome = (
-        handled.replies[0].key.removeprefix("reply.") if handled.replies else "no_reply"
-    )
+    outcome = handled.replies[0].key.removeprefix("reply.") if handled.replies else "no_reply"
     if handled.person is None:
-        inbound.body = None  # a STOP from a stranger leaves no trace of her
+        settle(outcome, body=None)  # a STOP from a stranger leaves no trace of her
+    else:
+        settle(outcome, person_id=handled.person.id)
     if handled.enrollment is not None and (handled.opted_out or handled.ended):
         cancelled = cancel_unsent(session, enrollment_id=handled.enrollment.id, now=now)
         log.info(
@@ -102,10 +109,10 @@ def receive(
     log.info(
         "inbound from %s: %s, %d replies",
         mask(phone),
-        inbound.outcome,
+        outcome,
         len(ids),
         extra={
-            "subscriber_id": inbound.person_id,
+            "subscriber_id": handled.person.id if handled.person else None,
             "enrollment_id": handled.enrollment.id if handled.enrollment else None,
             "message_ids": ids or None,
         },

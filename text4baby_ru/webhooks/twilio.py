@@ -14,7 +14,6 @@ from text4baby_ru.delivery.inbound import Received, receive
 from text4baby_ru.delivery.statuses import TWILIO_STATUSES, apply_early_reports, record_status
 from text4baby_ru.deps import RuntimeDep
 from text4baby_ru.gateways.base import GatewayError, OutgoingSms
-from text4baby_ru.keys import secret_key
 from text4baby_ru.kit.phones import mask
 from text4baby_ru.runtime import Runtime
 
@@ -59,8 +58,7 @@ def send_replies(runtime: Runtime, ids: list[int], outside: tuple[str, str] | No
 
 def handle_inbound(runtime: Runtime, form: dict[str, str]) -> Received:
     """Store and answer one inbound text in its own unit of work (runs in a worker thread)."""
-    now = runtime.clock.now()
-    configured = runtime.settings.secret_key
+    now, hash_key = runtime.clock.now(), runtime.hash_key()
     with unit_of_work(runtime.sessions) as session:
         return receive(
             session,
@@ -69,9 +67,7 @@ def handle_inbound(runtime: Runtime, form: dict[str, str]) -> Received:
             sender=form["From"],
             body=form.get("Body", ""),
             now=now,
-            hash_key=secret_key(
-                session, configured=configured.get_secret_value() if configured else None, now=now
-            ),
+            hash_key=hash_key,
             countries=runtime.settings.countries,
         )
 
