@@ -1,7 +1,7 @@
 from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from tests.factories import make_enrollment, make_person
@@ -142,6 +142,23 @@ def test_planning_in_chunks_of_enrollments_writes_the_same_rows(
     assert report is not None and report.tips == 7
     assert len({t.enrollment_id for t in tips(session)}) == 7
     assert plan_once(sessions, now=MONDAY_1005_MSK, rules=RULES, chunk=3).tips == 0  # type: ignore[union-attr]
+
+
+def test_one_planner_at_a_time_on_postgresql(
+    session: Session, sessions: sessionmaker[Session], engine: Engine
+) -> None:
+    from text4baby_ru.delivery.service import PLANNER_LOCK, plan_once
+
+    if engine.dialect.name != "postgresql":
+        pytest.skip("PostgreSQL's advisory lock; SQLite runs one scheduler per database")
+    enrol(session)
+    session.commit()
+    with engine.connect() as other:  # another worker in the middle of its pass
+        other.scalar(select(func.pg_advisory_lock(PLANNER_LOCK)))
+        assert plan_once(sessions, now=MONDAY_1005_MSK, rules=RULES) is None
+        other.scalar(select(func.pg_advisory_unlock(PLANNER_LOCK)))
+    report = plan_once(sessions, now=MONDAY_1005_MSK, rules=RULES)
+    assert report is not None and report.tips == 1
 
 
 def test_a_zone_that_changed_its_offset_still_gets_ten_oclock_local() -> None:

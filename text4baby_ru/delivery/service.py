@@ -8,7 +8,7 @@ import threading
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, select, update
+from sqlalchemy import Engine, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from text4baby_ru.clock import Clock
@@ -22,6 +22,7 @@ from text4baby_ru.gateways.base import Gateway, GatewayError, ListingGateway, Ou
 
 log = logging.getLogger(__name__)
 SQLITE_CHUNK = 5_000  # enrollments per planning transaction on SQLite
+PG_CHUNK = 50_000  # and on PostgreSQL
 PLANNER_LOCK = 7_151_004  # pg advisory lock key: one planner per pass across all workers
 LEASE = timedelta(minutes=5)  # a row `sending` this long belongs to a worker that died
 RECONCILE_BATCH = 500
@@ -49,18 +50,30 @@ class PassReport:
 
 
 def plan_once(
-    sessions: sessionmaker[Session], *, now: datetime, rules: Rules, chunk: int = SQLITE_CHUNK
+    sessions: sessionmaker[Session], *, now: datetime, rules: Rules, chunk: int | None = None
 ) -> PlanReport | None:
-    """Plan, unless another process is planning right now (PostgreSQL advisory lock). On SQLite,
-    in chunks of enrollment ids, each its own short transaction, so the only write lock is never
-    held long enough to make a webhook or a STOP wait."""
-    with sessions() as session, session.begin():
-        if session.get_bind().dialect.name == "postgresql":
-            if not session.scalar(select(func.pg_try_advisory_xact_lock(PLANNER_LOCK))):
-                return None
-            report = plan(session, now=now, rules=rules)
-            log.info("planned %d tips in %d zones", report.tips, len(report.zones))
-            return report
+    """Plan, unless another process is planning right now (PostgreSQL advisory lock), in chunks
+    of enrollment ids, each its own short transaction: on SQLite the only write lock is never
+    held long enough to make a webhook or a STOP wait; on PostgreSQL no transaction grows with
+    the programme (cost stays linear, and a STOP's cancellation never waits on a whole pass)."""
+    with sessions() as session:
+        bind = session.get_bind()
+    engine = bind if isinstance(bind, Engine) else bind.engine
+    if engine.dialect.name != "postgresql":
+        return _plan_chunks(sessions, now=now, rules=rules, chunk=chunk or SQLITE_CHUNK)
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as guard:
+        if not guard.scalar(select(func.pg_try_advisory_lock(PLANNER_LOCK))):
+            return None
+        try:
+            return _plan_chunks(sessions, now=now, rules=rules, chunk=chunk or PG_CHUNK)
+        finally:
+            guard.scalar(select(func.pg_advisory_unlock(PLANNER_LOCK)))
+
+
+def _plan_chunks(
+    sessions: sessionmaker[Session], *, now: datetime, rules: Rules, chunk: int
+) -> PlanReport:
+    with sessions() as session:
         in_zones = zones(session)
         highest = session.scalar(select(func.max(Enrollment.id))) or 0
     report = PlanReport()
