@@ -27,13 +27,16 @@ FAKESMSC = Path("/usr/lib/kannel/test/fakesmsc")
 USER, PASSWORD = "text4baby", "sendsms-password-for-tests"
 SECRET = "inbound-secret-for-tests-0123456789"
 SHORT_NUMBER = "3443"
+SENDER = "Text4baby"
 
 
 def require_kannel() -> None:
     """Skip without Kannel (apt-get install kannel kannel-extras); under CI, fail instead."""
     missing = [str(p) for p in (BEARERBOX, SMSBOX, FAKESMSC) if not p.exists()]
     if missing:
-        reason = f"Kannel is not installed ({', '.join(missing)}): apt-get install kannel kannel-extras"
+        reason = (
+            f"Kannel is not installed ({', '.join(missing)}): apt-get install kannel kannel-extras"
+        )
         if os.environ.get("CI") == "true":
             pytest.fail(reason)
         pytest.skip(reason)
@@ -75,6 +78,7 @@ def unquote_plus_bytes(text: str) -> bytes:
 class Handset:
     """What fakesmsc (the SMSC) received from Kannel: texts to each number, parts joined."""
 
+    sender: str
     lines: list[str] = field(default_factory=list)
 
     def texts_to(self, phone: str) -> list[str]:
@@ -83,6 +87,7 @@ class Handset:
             sender, receiver, rest = line.split(" ", 2)
             if receiver != phone:
                 continue
+            assert sender == self.sender, f"her phone shows {sender!r}, not our sender name"
             kind, _, data = rest.partition(" ")
             if kind == "udh":  # one part of a long text: UDH 05 00 03 ref total seq
                 udh, _, payload = data.partition(" data ")
@@ -113,7 +118,7 @@ class Kannel:
         self.folder = folder
         self.ports = {k: free_port() for k in ("admin", "box", "sendsms", "smsc")}
         self.sendsms_url = f"http://127.0.0.1:{self.ports['sendsms']}/cgi-bin/sendsms"
-        self.handset = Handset()
+        self.handset = Handset(SENDER)
         self.processes: list[subprocess.Popen[bytes]] = []
         self.conf = folder / "kannel.conf"
         self.conf.write_text(self._conf(inbound_url))
@@ -234,4 +239,3 @@ def running_kannel(folder: Path, inbound_url: str) -> Iterator[Kannel]:
         yield kannel.start()
     finally:
         kannel.stop()
-

@@ -15,7 +15,7 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from tests.kannel_box import PASSWORD, SECRET, USER, Kannel, running_kannel
+from tests.kannel_box import PASSWORD, SECRET, SENDER, USER, Kannel, running_kannel
 from tests.live import free_port, serving
 from text4baby_ru.auth.models import Role
 from text4baby_ru.auth.service import create_user
@@ -62,18 +62,29 @@ class Programme:
         return list(response.json())
 
 
-def kannel_settings(database_url: str, port: int, sendsms_url: str) -> Settings:
-    return Settings(  # type: ignore[call-arg]
+def kannel_runtime(database_url: str, port: int, kannel: Kannel, clock: FixedClock) -> Runtime:
+    """The programme on the Kannel gateway, built by the factory from its settings."""
+    settings = Settings(  # type: ignore[call-arg]
         T4B_DATABASE_URL=database_url,
         T4B_SMS_GATEWAY="kannel",
         T4B_PUBLIC_URL=f"http://127.0.0.1:{port}",
-        T4B_KANNEL_SENDSMS_URL=sendsms_url,
+        T4B_KANNEL_SENDSMS_URL=kannel.sendsms_url,
         T4B_KANNEL_USER=USER,
         T4B_KANNEL_PASSWORD=PASSWORD,
-        T4B_KANNEL_SENDER="Text4baby",
+        T4B_KANNEL_SENDER=SENDER,
         T4B_INBOUND_SECRET=SECRET,
         T4B_SECRET_KEY="test-hash-key",
         T4B_SEND_RATE=10_000,
+    )
+    engine = make_engine(database_url)
+    gateway = build_gateway(settings, clock)
+    assert isinstance(gateway, KannelGateway)
+    return Runtime(
+        settings=settings,
+        engine=engine,
+        sessions=session_factory(engine),
+        clock=clock,
+        gateway=gateway,
     )
 
 
@@ -82,20 +93,10 @@ def programme(fresh_database_url: str, tmp_path: Path) -> Iterator[Programme]:
     clock = FixedClock(MONDAY_0600_UTC)
     port = free_port()
     with running_kannel(tmp_path / "kannel", f"http://127.0.0.1:{port}") as kannel:
-        settings = kannel_settings(fresh_database_url, port, kannel.sendsms_url)
-        engine = make_engine(fresh_database_url)
-        gateway = build_gateway(settings, clock)  # the factory's own path
-        assert isinstance(gateway, KannelGateway)
-        runtime = Runtime(
-            settings=settings,
-            engine=engine,
-            sessions=session_factory(engine),
-            clock=clock,
-            gateway=gateway,
-        )
+        runtime = kannel_runtime(fresh_database_url, port, kannel, clock)
         with serving(runtime, port) as url:
             yield Programme(runtime, kannel, clock, url)
-        engine.dispose()
+        runtime.engine.dispose()
 
 
 def test_a_russian_enrollment_its_confirmation_a_monday_tip_and_its_delivery_report(
@@ -135,15 +136,7 @@ def test_a_text_sent_while_the_programme_is_down_is_retried_by_kannel_and_handle
     clock = FixedClock(MONDAY_0600_UTC)
     port = free_port()
     with running_kannel(tmp_path / "kannel", f"http://127.0.0.1:{port}") as kannel:
-        settings = kannel_settings(fresh_database_url, port, kannel.sendsms_url)
-        engine = make_engine(fresh_database_url)
-        runtime = Runtime(
-            settings=settings,
-            engine=engine,
-            sessions=session_factory(engine),
-            clock=clock,
-            gateway=build_gateway(settings, clock),
-        )
+        runtime = kannel_runtime(fresh_database_url, port, kannel, clock)
         kannel.text(PHONE, "ПОМОЩЬ")  # nobody listens on the port yet
         time.sleep(2.5)  # Kannel fails, waits, tries again
         assert kannel.handset.texts_to(PHONE) == []  # and texts her none of its errors
@@ -155,4 +148,4 @@ def test_a_text_sent_while_the_programme_is_down_is_retried_by_kannel_and_handle
             [reply] = session.scalars(select(OutboundMessage)).all()
         assert reply.content_key == "reply.help" and help_text == reply.body
         assert kannel.handset.texts_to(PHONE) == [help_text]
-        engine.dispose()
+        runtime.engine.dispose()
