@@ -15,7 +15,7 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from tests.kannel_box import PASSWORD, SECRET, SENDER, USER, Kannel, running_kannel
+from tests.kannel_box import PASSWORD, SECRET, SENDER, USER, Kannel, running_kannel, wait_for
 from tests.live import free_port, serving
 from text4baby_ru.auth.models import Role
 from text4baby_ru.auth.service import create_user
@@ -104,7 +104,7 @@ def test_a_russian_enrollment_its_confirmation_a_monday_tip_and_its_delivery_rep
 ) -> None:
     p = programme
     p.kannel.text(PHONE, "МАМА 15.03.2027")
-    confirmation, ask_city = p.kannel.handset.wait_for(PHONE, 2)
+    confirmation, ask_city = wait_for(p.kannel, PHONE, 2)
     replies = {m.content_key: m.body for m in p.messages(MessageKind.REPLY)}
     assert confirmation == replies["reply.confirm_pregnancy"]  # every Cyrillic letter intact
     assert ask_city == replies["reply.ask_city"]
@@ -120,7 +120,7 @@ def test_a_russian_enrollment_its_confirmation_a_monday_tip_and_its_delivery_rep
     p.runtime.run_pass("test")
     [tip] = p.messages(MessageKind.TIP)
     assert tip.content_key == "pregnancy.w25.1" and tip.segments >= 2  # a long Cyrillic tip
-    assert p.kannel.handset.wait_for(PHONE, 3)[2] == tip.body  # concatenated parts joined
+    assert wait_for(p.kannel, PHONE, 3)[2] == tip.body  # concatenated parts joined
     p.wait_for_statuses(MessageStatus.DELIVERED)
 
     phone = PHONE.replace("+", "%2B")
@@ -141,7 +141,7 @@ def test_a_text_sent_while_the_programme_is_down_is_retried_by_kannel_and_handle
         time.sleep(2.5)  # Kannel fails, waits, tries again
         assert kannel.handset.texts_to(PHONE) == []  # and texts her none of its errors
         with serving(runtime, port):
-            [help_text] = kannel.handset.wait_for(PHONE, 1)
+            [help_text] = wait_for(kannel, PHONE, 1)
             time.sleep(2)  # time for any duplicate retry to arrive
         with runtime.sessions() as session:
             assert len(session.scalars(select(InboundMessage)).all()) == 1
