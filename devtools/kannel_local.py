@@ -23,7 +23,7 @@ from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import quote, unquote_to_bytes
+from urllib.parse import quote, unquote_to_bytes, urlsplit
 
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED_CONF = ROOT / "deploy" / "kannel" / "kannel.conf"
@@ -265,7 +265,8 @@ def main() -> None:
     kannel.start()
     settings = " ".join(f"{k}={v}" for k, v in kannel.settings(args.programme).items())
     print(f"Kannel runs (config and logs in {folder}). Start the programme with:\n")
-    print(f"  {settings} .venv/bin/text4baby-ru serve\n")
+    port = urlsplit(args.programme).port or 80
+    print(f"  {settings} .venv/bin/text4baby-ru serve --port {port}\n")
     print("Then type a text as she sends it: +79160000101 МАМА 15.03.2027", flush=True)
     try:
         for line in sys.stdin:
