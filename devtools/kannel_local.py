@@ -46,14 +46,14 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def configure(shipped: str, changes: dict[str, dict[str, str]], smsc: str) -> str:
+def configure(shipped: str, changes: dict[str, dict[str, str]], smsc: str | None = None) -> str:
     """The shipped configuration with some values changed per group, and its SMSC replaced."""
     groups = [g for g in re.split(r"\n\s*\n", shipped) if re.search(r"^group = ", g, re.M)]
     out = []
     for text in groups:
         lines = [line for line in text.splitlines() if line.strip() and not line.startswith("#")]
         name = lines[0].split("=", 1)[1].strip()
-        if name == "smsc":
+        if name == "smsc" and smsc is not None:
             out.append(smsc)
             continue
         values = dict(line.split(" = ", 1) for line in lines[1:])
@@ -104,8 +104,11 @@ class Handset:
 class Kannel:
     """bearerbox, smsbox and fakesmsc; `text()` is a woman texting the short number."""
 
-    def __init__(self, folder: Path, programme_url: str) -> None:
+    def __init__(self, folder: Path, programme_url: str, smpp_port: int | None = None) -> None:
+        """With smpp_port, bearerbox binds over SMPP (the shipped SMSC settings) to an SMSC
+        there instead of using fakesmsc."""
         self.folder = folder
+        self.smpp_port = smpp_port
         self.ports = {k: free_port() for k in ("admin", "box", "sendsms", "smsc")}
         self.sendsms_url = f"http://127.0.0.1:{self.ports['sendsms']}/cgi-bin/sendsms"
         self.handset = Handset()
@@ -140,6 +143,13 @@ class Kannel:
                 'connect-allow-ip = "127.0.0.1"',
             ]
         )
+        smpp = {
+            "host": "127.0.0.1",
+            "port": str(self.smpp_port),
+            "smsc-username": "text4baby",
+            "smsc-password": "smpp-pw",  # SMPP allows 8 characters
+            "reconnect-delay": "1",
+        }
         return configure(
             SHIPPED_CONF.read_text(),
             {
@@ -160,8 +170,9 @@ class Kannel:
                 },
                 "sendsms-user": {"username": USER, "password": PASSWORD},
                 "sms-service": {"get-url": f'"{url}"'},
+                "smsc": smpp,
             },
-            fake,
+            None if self.smpp_port else fake,
         )
 
     def _start(self, *command: str) -> subprocess.Popen[bytes]:
@@ -184,9 +195,11 @@ class Kannel:
 
     def start(self) -> Kannel:
         bearerbox = self._start(str(BEARERBOX), str(self.conf))
-        self._wait_for_port(self.ports["smsc"], bearerbox, "bearerbox")
+        self._wait_for_port(self.ports["admin"], bearerbox, "bearerbox")
         smsbox = self._start(str(SMSBOX), str(self.conf))
         self._wait_for_port(self.ports["sendsms"], smsbox, "smsbox")
+        if self.smpp_port:
+            return self
         # Interactive fakesmsc: each line on its stdin is an MO text; -v 0 prints what it gets.
         command = [str(FAKESMSC), "-H", "127.0.0.1", "-r", str(self.ports["smsc"]), "-i", "0.05"]
         self._fakesmsc = subprocess.Popen(

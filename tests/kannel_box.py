@@ -37,11 +37,13 @@ def wait_for(kannel: Kannel, phone: str, n: int, timeout: float = 20) -> list[st
 
 
 @contextmanager
-def running_kannel(folder: Path, programme_url: str) -> Iterator[Kannel]:
+def running_kannel(
+    folder: Path, programme_url: str, smpp_port: int | None = None
+) -> Iterator[Kannel]:
     """A started Kannel on a folder of its own; stopped (its files kept) afterwards."""
     require_kannel()
     folder.mkdir(parents=True, exist_ok=True)
-    kannel = Kannel(folder, programme_url)
+    kannel = Kannel(folder, programme_url, smpp_port)
     try:
         yield kannel.start()
     finally:
