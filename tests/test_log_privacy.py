@@ -78,3 +78,55 @@ def test_no_whole_number_or_secret_reaches_the_logs_of_a_full_run(tmp_path: Path
     assert not WHOLE_NUMBER.search(text), WHOLE_NUMBER.search(text)
     assert "79160001234" not in re.sub(r"\D", "", text.replace("***1234", ""))
     assert TOKEN not in text
+
+
+@pytest.mark.slow
+def test_on_the_kannel_route_no_number_secret_password_or_text_reaches_the_logs(
+    tmp_path: Path,
+) -> None:
+    from tests.kannel_box import PASSWORD, SECRET, running_kannel, wait_for
+
+    port = free_port()
+    public = f"http://127.0.0.1:{port}"
+    with running_kannel(tmp_path / "kannel", public) as kannel:
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("T4B_", "TWILIO_"))}
+        env |= kannel.settings(public) | {
+            "T4B_DATABASE_URL": f"sqlite:///{tmp_path / 'logs.db'}",
+            "T4B_LOG_LEVEL": "DEBUG",  # urllib3 then logs every sendsms URL
+        }
+        cli = [sys.executable, "-m", "text4baby_ru"]
+        logs = [
+            subprocess.run([*cli, *step], env=env, capture_output=True, text=True).stderr
+            for step in (["db", "upgrade"], ["content", "import"])
+        ]
+        server = subprocess.Popen(
+            [*cli, "serve", "--port", str(port), "--no-scheduler"],
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        try:
+            wait_until_up(public, server)
+            kannel.text("+79160001235", "МАМА 15.03.2027")
+            wait_for(kannel, "+79160001235", 2)
+            time.sleep(1)  # the delivery reports
+        finally:
+            server.terminate()
+            out, err = server.communicate(timeout=30)
+        logs.append(
+            subprocess.run(
+                [*cli, "dispatch", "--at", "2026-11-30T07:05:00+00:00"],  # her Monday tip
+                env=env,
+                capture_output=True,
+                text=True,
+            ).stderr
+        )
+        wait_for(kannel, "+79160001235", 3)
+    logs += [out, err]
+    text = "\n".join(logs)
+    assert "/sms/kannel/inbound" in text and "/cgi-bin/sendsms" in text  # the logs did run
+    assert "***1235" in text
+    assert not WHOLE_NUMBER.search(text), WHOLE_NUMBER.search(text)
+    assert SECRET not in text and PASSWORD not in text
+    assert "%D0%9C%D0%90%D0%9C%D0%90" not in text.upper()  # МАМА, as Kannel passes it

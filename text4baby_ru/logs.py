@@ -3,17 +3,28 @@
 from __future__ import annotations
 
 import logging
+import re
 import sys
 
 from text4baby_ru.kit.phones import mask_all
 
+# URL parameters that carry a secret or what she wrote: Kannel's calls to us (`secret`, `text`)
+# and ours to Kannel's sendsms (`password`, `text`), in the access log and urllib3's debug log.
+# The dlr-url we hand Kannel is itself a parameter: its own `secret` is URL-encoded (%3F, %3D).
+_SECRET_PARAMS = re.compile(
+    r"([?&](?:secret|password|text)=)[^&\s\"']*"
+    r"|((?:%3F|%26)secret%3D)(?:(?!%26)[^&\s\"'])*",
+    re.IGNORECASE,
+)
+
 
 class MaskPhones(logging.Filter):
-    """Rewrite a record so that no whole phone number survives (last four digits only)."""
+    """Rewrite a record so that no whole phone number survives (last four digits only), nor a
+    secret or a text in a URL."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        masked = mask_all(message)
+        masked = _SECRET_PARAMS.sub(lambda m: (m.group(1) or m.group(2)) + "***", mask_all(message))
         if masked != message:
             record.msg, record.args = masked, None
         return True
