@@ -20,6 +20,23 @@ TOKEN, ACCOUNT = "log-scan-token-secret", "AC" + "5" * 32
 WHOLE_NUMBER = re.compile(r"(?:\+|%2B)?7?\s?\(?916\)?[\s-]?000[\s-]?\d\d[\s-]?\d\d")
 
 
+def prepare_and_serve(env: dict[str, str], port: int) -> tuple[list[str], subprocess.Popen[str]]:
+    """Migrate, import the library and start `serve` as a user would; their logs so far."""
+    cli = [sys.executable, "-m", "text4baby_ru"]
+    logs = [
+        subprocess.run([*cli, *step], env=env, capture_output=True, text=True, check=True).stderr
+        for step in (["db", "upgrade"], ["content", "import"])
+    ]
+    server = subprocess.Popen(
+        [*cli, "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    return logs, server
+
+
 @pytest.mark.slow
 def test_no_whole_number_or_secret_reaches_the_logs_of_a_full_run(tmp_path: Path) -> None:
     mock = TwilioMock(token=TOKEN).start()
@@ -36,20 +53,7 @@ def test_no_whole_number_or_secret_reaches_the_logs_of_a_full_run(tmp_path: Path
         "T4B_LOG_LEVEL": "DEBUG",
     }
     cli = [sys.executable, "-m", "text4baby_ru"]
-    logs = []
-    for step in (["db", "upgrade"], ["content", "import"]):
-        logs.append(
-            subprocess.run(
-                [*cli, *step], env=env, capture_output=True, text=True, check=True
-            ).stderr
-        )
-    server = subprocess.Popen(
-        [*cli, "serve", "--port", str(port)],
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    logs, server = prepare_and_serve(env, port)
     try:
         wait_until_up(public, server)
         for n, body in enumerate(["МАМА 15.03.2027", "Москва", "ПОМОЩЬ", "как дела", "STOP"]):
@@ -95,17 +99,7 @@ def test_on_the_kannel_route_no_number_secret_password_or_text_reaches_the_logs(
             "T4B_LOG_LEVEL": "DEBUG",  # urllib3 then logs every sendsms URL
         }
         cli = [sys.executable, "-m", "text4baby_ru"]
-        logs = [
-            subprocess.run([*cli, *step], env=env, capture_output=True, text=True).stderr
-            for step in (["db", "upgrade"], ["content", "import"])
-        ]
-        server = subprocess.Popen(
-            [*cli, "serve", "--port", str(port), "--no-scheduler"],
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        logs, server = prepare_and_serve(env, port)
         try:
             wait_until_up(public, server)
             kannel.text("+79160001235", "МАМА 15.03.2027")
