@@ -98,9 +98,8 @@ def message_id(params: dict[str, bytes], text: str) -> str:
     return "sha256:" + hashlib.sha256(seen).hexdigest()[:40]
 
 
-@router.api_route(
-    "/inbound", methods=["GET", "POST"], summary="Kannel's MO messages (get-url or post-url)"
-)
+@router.get("/inbound", summary="Kannel's MO messages (get-url)")
+@router.post("/inbound", summary="Kannel's MO messages (post-url)", operation_id="kannel_mo_post")
 async def inbound(request: Request, runtime: RuntimeDep, tasks: BackgroundTasks) -> Response:
     params = await kannel_params(request)
     if not authorised(runtime, params):
@@ -135,7 +134,8 @@ def error_code(kind: int, answer: str) -> str | None:
     return (found.group(1) if found else f"dlr{kind}")[:16]
 
 
-@router.api_route("/dlr", methods=["GET", "POST"], summary="Kannel's delivery reports (dlr-url)")
+@router.get("/dlr", summary="Kannel's delivery reports (dlr-url)")
+@router.post("/dlr", summary="Kannel's delivery reports (dlr-url)", operation_id="kannel_dlr_post")
 async def delivery_report(request: Request, runtime: RuntimeDep) -> Response:
     params = await kannel_params(request)
     if not authorised(runtime, params):
