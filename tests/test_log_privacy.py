@@ -22,6 +22,25 @@ TOKEN, ACCOUNT = "log-scan-token-secret", "AC" + "5" * 32
 WHOLE_NUMBER = re.compile(r"(?:\+|%2B)?7?\s?\(?916\)?[\s-]?000[\s-]?\d\d[\s-]?\d\d")
 
 
+def prepare_and_serve(
+    env: dict[str, str], port: int, log_format: str = "text"
+) -> tuple[list[str], subprocess.Popen[str]]:
+    """Migrate, import the library and start `serve` as a user would; their logs so far."""
+    cli = [sys.executable, "-m", "text4baby_ru"]
+    logs = [
+        subprocess.run([*cli, *step], env=env, capture_output=True, text=True, check=True).stderr
+        for step in (["db", "upgrade"], ["content", "import"])
+    ]
+    server = subprocess.Popen(
+        [*cli, "serve", "--port", str(port)],
+        env=env | {"T4B_LOG_FORMAT": log_format},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    return logs, server
+
+
 @pytest.mark.slow
 def test_no_whole_number_or_secret_reaches_the_logs_of_a_full_run(tmp_path: Path) -> None:
     mock = TwilioMock(token=TOKEN).start()
@@ -38,20 +57,7 @@ def test_no_whole_number_or_secret_reaches_the_logs_of_a_full_run(tmp_path: Path
         "T4B_LOG_LEVEL": "DEBUG",
     }
     cli = [sys.executable, "-m", "text4baby_ru"]
-    logs = []
-    for step in (["db", "upgrade"], ["content", "import"]):
-        logs.append(
-            subprocess.run(
-                [*cli, *step], env=env, capture_output=True, text=True, check=True
-            ).stderr
-        )
-    server = subprocess.Popen(
-        [*cli, "serve", "--port", str(port)],
-        env=env | {"T4B_LOG_FORMAT": "json"},
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
+    logs, server = prepare_and_serve(env, port, log_format="json")
     try:
         wait_until_up(public, server)
         for n, body in enumerate(["МАМА 15.03.2027", "Москва", "ПОМОЩЬ", "как дела", "STOP"]):
@@ -97,3 +103,45 @@ def follow_the_welcome_reply(server_log: str) -> None:
     ], trail
     sids = {e["provider_sid"] for e in entries if e.get("message_id") == welcome}
     assert len(sids) == 1 and next(iter(sids)).startswith("SM")
+
+
+@pytest.mark.slow
+def test_on_the_kannel_route_no_number_secret_password_or_text_reaches_the_logs(
+    tmp_path: Path,
+) -> None:
+    from tests.kannel_box import PASSWORD, SECRET, running_kannel, wait_for
+
+    port = free_port()
+    public = f"http://127.0.0.1:{port}"
+    with running_kannel(tmp_path / "kannel", public) as kannel:
+        env = {k: v for k, v in os.environ.items() if not k.startswith(("T4B_", "TWILIO_"))}
+        env |= kannel.settings(public) | {
+            "T4B_DATABASE_URL": f"sqlite:///{tmp_path / 'logs.db'}",
+            "T4B_LOG_LEVEL": "DEBUG",  # urllib3 then logs every sendsms URL
+        }
+        cli = [sys.executable, "-m", "text4baby_ru"]
+        logs, server = prepare_and_serve(env, port)
+        try:
+            wait_until_up(public, server)
+            kannel.text("+79160001235", "МАМА 15.03.2027")
+            wait_for(kannel, "+79160001235", 2)
+            time.sleep(1)  # the delivery reports
+        finally:
+            server.terminate()
+            out, err = server.communicate(timeout=30)
+        logs.append(
+            subprocess.run(
+                [*cli, "dispatch", "--at", "2026-11-30T07:05:00+00:00"],  # her Monday tip
+                env=env,
+                capture_output=True,
+                text=True,
+            ).stderr
+        )
+        wait_for(kannel, "+79160001235", 3)
+    logs += [out, err]
+    text = "\n".join(logs)
+    assert "/sms/kannel/inbound" in text and "/cgi-bin/sendsms" in text  # the logs did run
+    assert "***1235" in text
+    assert not WHOLE_NUMBER.search(text), WHOLE_NUMBER.search(text)
+    assert SECRET not in text and PASSWORD not in text
+    assert "%D0%9C%D0%90%D0%9C%D0%90" not in text.upper()  # МАМА, as Kannel passes it

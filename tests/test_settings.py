@@ -6,6 +6,15 @@ import pytest
 
 from text4baby_ru.settings import SettingsError, load_settings
 
+KANNEL = {
+    "T4B_SMS_GATEWAY": "kannel",
+    "T4B_KANNEL_SENDSMS_URL": "http://127.0.0.1:13013/cgi-bin/sendsms",
+    "T4B_KANNEL_USER": "text4baby",
+    "T4B_KANNEL_PASSWORD": "pw",
+    "T4B_KANNEL_SENDER": "Text4baby",
+    "T4B_INBOUND_SECRET": "a-url-safe-secret-of-32-chars-xy",
+}
+
 
 @pytest.fixture(autouse=True)
 def _clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: object) -> None:
@@ -35,6 +44,10 @@ def test_defaults_are_the_embedded_system() -> None:
         ),
         ({"T4B_SMS_GATEWAY": "kannel"}, "T4B_KANNEL_SENDSMS_URL"),
         ({"T4B_SMS_GATEWAY": "pigeon"}, "T4B_SMS_GATEWAY"),
+        ({**KANNEL, "T4B_INBOUND_SECRET": "short"}, "T4B_INBOUND_SECRET"),
+        ({**KANNEL, "T4B_INBOUND_SECRET": "has spaces & more than 16"}, "T4B_INBOUND_SECRET"),
+        ({**KANNEL, "T4B_KANNEL_SENDSMS_URL": "127.0.0.1:13013"}, "T4B_KANNEL_SENDSMS_URL"),
+        ({**KANNEL, "T4B_KANNEL_SENDER": ""}, "T4B_KANNEL_SENDER"),
         ({"T4B_PUBLIC_URL": "localhost"}, "T4B_PUBLIC_URL"),
         ({"T4B_ALLOWED_COUNTRIES": "Russia"}, "T4B_ALLOWED_COUNTRIES"),
         ({"T4B_SEND_DAYS": "mon,mon,fri"}, "T4B_SEND_DAYS"),
@@ -74,3 +87,17 @@ def test_the_command_line_stops_with_one_line_and_no_traceback(env: dict[str, st
     assert "Traceback" not in result.stderr
     lines = result.stderr.strip().splitlines()
     assert (len(lines) == 1 and next(iter(env)) in lines[0]) or "TWILIO_ACCOUNT_SID" in lines[0]
+
+
+def test_the_kannel_gateway_starts_without_a_warning_on_a_local_public_url(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    from text4baby_ru.clock import SystemClock
+    from text4baby_ru.gateways.factory import build_gateway
+    from text4baby_ru.gateways.kannel import KannelGateway
+
+    for k, v in KANNEL.items():
+        monkeypatch.setenv(k, v)
+    gateway = build_gateway(load_settings(), SystemClock())  # Kannel calls back on 127.0.0.1
+    assert isinstance(gateway, KannelGateway) and gateway.name == "kannel"
+    assert [r for r in caplog.records if r.levelname in ("WARNING", "ERROR")] == []

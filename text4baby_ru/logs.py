@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import logging
+import re
 import sys
 import time
 from typing import Any
@@ -15,14 +16,28 @@ from text4baby_ru.kit.phones import mask_all
 # Ids a record may carry (`log.info(..., extra={"message_id": 7})`): never a phone number.
 TRACE_FIELDS = ("subscriber_id", "enrollment_id", "message_id", "message_ids", "provider_sid")
 _FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+# URL parameters that carry a secret or what she wrote: Kannel's calls to us (`secret`, `text`)
+# and ours to Kannel's sendsms (`password`, `text`), in the access log and urllib3's debug log.
+# The dlr-url we hand Kannel is itself a parameter: its own `secret` is URL-encoded (%3F, %3D).
+_SECRET_PARAMS = re.compile(
+    r"([?&](?:secret|password|text)=)[^&\s\"']*"
+    r"|((?:%3F|%26)secret%3D)(?:(?!%26)[^&\s\"'])*",
+    re.IGNORECASE,
+)
+
+
+def scrub(text: str) -> str:
+    """The text with phone numbers masked and secrets and texts in URLs blanked."""
+    return _SECRET_PARAMS.sub(lambda m: (m.group(1) or m.group(2)) + "***", mask_all(text))
 
 
 class MaskPhones(logging.Filter):
-    """Rewrite a record so that no whole phone number survives (last four digits only)."""
+    """Rewrite a record so that no whole phone number survives (last four digits only), nor a
+    secret or a text in a URL."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         message = record.getMessage()
-        masked = mask_all(message)
+        masked = scrub(message)
         if masked != message:
             record.msg, record.args = masked, None
         return True
@@ -40,7 +55,7 @@ class TextFormatter(logging.Formatter):
         return f"{line} [{ids}]" if ids else line
 
     def format(self, record: logging.LogRecord) -> str:
-        return mask_all(super().format(record))
+        return scrub(super().format(record))
 
 
 class JsonFormatter(logging.Formatter):
@@ -51,11 +66,11 @@ class JsonFormatter(logging.Formatter):
             "time": self.formatTime(record, "%Y-%m-%dT%H:%M:%S") + f".{int(record.msecs):03d}Z",
             "level": record.levelname,
             "logger": record.name,
-            "message": mask_all(record.getMessage()),
+            "message": scrub(record.getMessage()),
         }
         entry |= {k: getattr(record, k) for k in _present(record)}
         if record.exc_info:
-            entry["error"] = mask_all(self.formatException(record.exc_info))
+            entry["error"] = scrub(self.formatException(record.exc_info))
         return json.dumps(entry, ensure_ascii=False, default=str)
 
     converter = staticmethod(time.gmtime)

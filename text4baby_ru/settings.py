@@ -76,13 +76,27 @@ class Settings(BaseSettings):
             raise ValueError("use the psycopg 3 driver: postgresql+psycopg://...")
         return value
 
-    @field_validator("public_url", "twilio_api_base")
+    @field_validator("public_url", "twilio_api_base", "kannel_sendsms_url")
     @classmethod
-    def _http_url(cls, value: str) -> str:
+    def _http_url(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
         parts = urlsplit(value)
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise ValueError("must be an http(s) URL such as https://sms.example.org")
         return value.rstrip("/")
+
+    @field_validator("inbound_secret")
+    @classmethod
+    def _inbound_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        # It travels in the URLs Kannel calls: URL-safe, and long enough not to be guessed.
+        url_safe = re.compile(r"[A-Za-z0-9_~.-]{16,}")
+        if value is not None and not url_safe.fullmatch(value.get_secret_value()):
+            raise ValueError(
+                "at least 16 letters, digits or - _ . ~; make one with "
+                "python -c 'import secrets; print(secrets.token_urlsafe(32))'"
+            )
+        return value
 
     @field_validator("allowed_countries")
     @classmethod

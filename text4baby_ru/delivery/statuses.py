@@ -39,6 +39,15 @@ TWILIO_STATUSES = {
     "failed": S.FAILED,
     "canceled": S.CANCELLED,
 }
+# Kannel's delivery-report types (%d): 1 delivered to the phone, 2 not delivered, 4 buffered at
+# the SMSC (still trying), 8 taken by the SMSC, 16 rejected by the SMSC.
+KANNEL_DLR_STATUSES = {
+    1: S.DELIVERED,
+    2: S.UNDELIVERED,
+    4: S.SENT,
+    8: S.SENT,
+    16: S.FAILED,
+}
 
 
 def record_status(

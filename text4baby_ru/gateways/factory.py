@@ -6,6 +6,7 @@ import logging
 from urllib.parse import urlsplit
 
 from text4baby_ru.clock import Clock
+from text4baby_ru.gateways import kannel
 from text4baby_ru.gateways.base import Gateway
 from text4baby_ru.gateways.console import ConsoleGateway
 from text4baby_ru.gateways.twilio import TwilioGateway
@@ -50,7 +51,6 @@ def build_gateway(settings: Settings, clock: Clock) -> Gateway:
             messaging_service_sid=settings.twilio_messaging_service_sid,
             clock=clock,
         )
-    raise SettingsError(
-        f"T4B_SMS_GATEWAY: the {settings.sms_gateway} gateway is not in this release yet; "
-        "use console or twilio"
-    )
+    if settings.sms_gateway == "kannel":
+        return kannel.from_settings(settings, clock)
+    raise SettingsError(f"T4B_SMS_GATEWAY: unknown gateway {settings.sms_gateway!r}")

@@ -18,6 +18,7 @@ from text4baby_ru.gateways.base import (
     SendReceipt,
     TransientGatewayError,
 )
+from text4baby_ru.gateways.transport import transport_errors
 
 log = logging.getLogger(__name__)
 # Twilio's error codes for numbers we must not retry: invalid, not a mobile, unsubscribed,
@@ -66,23 +67,16 @@ class TwilioGateway:
     def send(self, sms: OutgoingSms) -> SendReceipt:
         """Create the message; classify every failure as transient, permanent or ambiguous."""
         try:
-            message = self._client.messages.create(
-                to=sms.to,
-                body=sms.body,
-                status_callback=self._status_callback,
-                **self._sender,
-                **self._validity(sms),
-            )
+            with transport_errors():
+                message = self._client.messages.create(
+                    to=sms.to,
+                    body=sms.body,
+                    status_callback=self._status_callback,
+                    **self._sender,
+                    **self._validity(sms),
+                )
         except TwilioRestException as error:
             raise classify(error) from None
-        except requests.exceptions.ConnectTimeout as error:
-            raise TransientGatewayError(f"connect timeout: {error}", code="connect") from None
-        except requests.exceptions.ReadTimeout as error:
-            raise AmbiguousGatewayError(f"read timeout: {error}", code="timeout") from None
-        except requests.exceptions.ConnectionError as error:
-            if "NewConnectionError" in str(error) or "Connection refused" in str(error):
-                raise TransientGatewayError("connection refused", code="connect") from None
-            raise AmbiguousGatewayError(f"connection lost: {error}", code="connection") from None
         return SendReceipt(provider_sid=str(message.sid), status=str(message.status or "queued"))
 
     def find_sent(self, sms: OutgoingSms, since: datetime) -> str | None:
