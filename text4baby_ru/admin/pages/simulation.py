@@ -155,9 +155,10 @@ class Simulator:
         return sim
 
     def start(
-        self, *, owner_id: int, settings: Settings, library: sessionmaker[Session]
+        self, *, owner_id: int, settings: Settings, library: Session
     ) -> tuple[str, Simulation]:
-        """A new simulation with today's live library; SimulatorFull when every slot is used."""
+        """A new simulation with today's live library (read through the caller's session of the
+        real database); SimulatorFull when every slot is used."""
         self._expire()
         with self._lock:
             if len(self._running) >= self._limit:
@@ -227,18 +228,15 @@ def _close(sim: Simulation) -> None:
         sim.folder.cleanup()
 
 
-def _copy_library(source: sessionmaker[Session], target: sessionmaker[Session]) -> None:
+def _copy_library(source: Session, target: sessionmaker[Session]) -> None:
     """The live texts of the real library, as they are sent today (no authors: no users here)."""
-    with source() as session:
-        keys = [dict(row._mapping) for row in session.execute(select(ContentKey.__table__))]
-        live = [
-            dict(row._mapping) | {"author_id": None, "published_by_id": None}
-            for row in session.execute(
-                select(ContentRevision.__table__).where(
-                    ContentRevision.status == RevisionStatus.LIVE
-                )
-            )
-        ]
+    keys = [dict(row._mapping) for row in source.execute(select(ContentKey.__table__))]
+    live = [
+        dict(row._mapping) | {"author_id": None, "published_by_id": None}
+        for row in source.execute(
+            select(ContentRevision.__table__).where(ContentRevision.status == RevisionStatus.LIVE)
+        )
+    ]
     with unit_of_work(target) as session:
         session.execute(insert(ContentKey), keys)
         session.execute(insert(ContentRevision), live)

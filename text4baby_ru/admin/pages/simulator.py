@@ -9,10 +9,11 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import BaseModel, Field
+from sqlalchemy.orm import Session
 
 from text4baby_ru.admin.pages.simulation import Simulation, Simulator, SimulatorFull
 from text4baby_ru.admin.pages.web import Page, PageDep
-from text4baby_ru.deps import ANY_ROLE, CSRF_HEADER, RuntimeDep
+from text4baby_ru.deps import ANY_ROLE, CSRF_HEADER, RuntimeDep, SessionDep
 
 router = APIRouter(prefix="/admin/simulator", include_in_schema=False)
 SIM_COOKIE = "t4b_sim"
@@ -40,19 +41,26 @@ class ClockIn(BaseModel):
     step: Literal["day", "week", "monday"]
 
 
-def _state(sim: Simulation | None) -> dict[str, Any]:
+WEEKDAYS = {
+    "ru": ("пн", "вт", "ср", "чт", "пт", "сб", "вс"),
+    "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"),
+}
+
+
+def _state(sim: Simulation | None, language: str) -> dict[str, Any]:
     if sim is None:
         return {"clock": None, "lines": []}
     zone = sim.zone()
+
+    def when(at: datetime, form: str) -> str:
+        local = at.astimezone(zone)
+        return f"{WEEKDAYS[language][local.weekday()]} {local.strftime(form)}"
+
     return {
-        "clock": sim.clock.now().astimezone(zone).strftime("%a %d.%m.%Y %H:%M"),
+        "clock": when(sim.clock.now(), "%d.%m.%Y %H:%M"),
         "zone": zone.key,
         "lines": [
-            {
-                "incoming": line.incoming,
-                "text": line.text,
-                "at": line.at.astimezone(zone).strftime("%a %d.%m %H:%M"),
-            }
+            {"incoming": line.incoming, "text": line.text, "at": when(line.at, "%d.%m %H:%M")}
             for line in sim.screen.lines
         ],
     }
@@ -65,21 +73,21 @@ def _writer(page: Page) -> int | None:
     return user.id if page.csrf and sent == page.csrf else None
 
 
-def _own(page: Page, simulator: Simulator, runtime: RuntimeDep) -> tuple[Simulation, str | None]:
+def _own(
+    page: Page, simulator: Simulator, runtime: RuntimeDep, session: Session
+) -> tuple[Simulation, str | None]:
     """The caller's simulation, started when she has none (the new id to set as a cookie)."""
     user = page.need(*ANY_ROLE)
     sim_id = page.request.cookies.get(SIM_COOKIE)
     sim = simulator.get(sim_id, user.id)
     if sim is not None:
         return sim, None
-    new_id, sim = simulator.start(
-        owner_id=user.id, settings=runtime.settings, library=runtime.sessions
-    )
+    new_id, sim = simulator.start(owner_id=user.id, settings=runtime.settings, library=session)
     return sim, new_id
 
 
-def _answer(sim: Simulation, new_id: str | None) -> Response:
-    response = JSONResponse(_state(sim))
+def _answer(page: Page, sim: Simulation, new_id: str | None) -> Response:
+    response = JSONResponse(_state(sim, page.language))
     if new_id:
         response.set_cookie(SIM_COOKIE, new_id, httponly=True, samesite="strict")
     return response
@@ -93,27 +101,40 @@ def _refused(page: Page, status_code: int, word: str) -> Response:
 def simulator_page(page: PageDep, simulator: SimulatorDep) -> Response:
     user = page.need(*ANY_ROLE)
     sim = simulator.get(page.request.cookies.get(SIM_COOKIE), user.id)
-    return page.render("simulator.html", state=_state(sim))
+    return page.render("simulator.html", state=_state(sim, page.language))
 
 
 def _act(
-    page: Page, simulator: Simulator, runtime: RuntimeDep, action: Callable[[Simulation], None]
+    page: Page,
+    simulator: Simulator,
+    runtime: RuntimeDep,
+    session: Session,
+    action: Callable[[Simulation], None],
 ) -> Response:
     """Run action on the caller's simulation (started if she has none) and answer its screen."""
     if _writer(page) is None:
         return _refused(page, 403, "bad_form")
     try:
-        sim, new_id = _own(page, simulator, runtime)
+        sim, new_id = _own(page, simulator, runtime, session)
     except SimulatorFull:
         return _refused(page, 503, "sim_busy")
+    # Done with the real database (the library is copied): end its transaction now, so a long
+    # simulated week never holds SQLite's write lock while webhooks wait.
+    session.commit()
     with sim.lock:
         action(sim)
-    return _answer(sim, new_id)
+    return _answer(page, sim, new_id)
 
 
 @router.post("/text")
-def text(page: PageDep, body: TextIn, simulator: SimulatorDep, runtime: RuntimeDep) -> Response:
-    return _act(page, simulator, runtime, lambda sim: sim.send(body.text))
+def text(
+    page: PageDep,
+    body: TextIn,
+    simulator: SimulatorDep,
+    runtime: RuntimeDep,
+    session: SessionDep,
+) -> Response:
+    return _act(page, simulator, runtime, session, lambda sim: sim.send(body.text))
 
 
 def _until(sim: Simulation, step: str) -> datetime:
@@ -122,9 +143,13 @@ def _until(sim: Simulation, step: str) -> datetime:
 
 @router.post("/clock")
 def move_clock(
-    page: PageDep, body: ClockIn, simulator: SimulatorDep, runtime: RuntimeDep
+    page: PageDep,
+    body: ClockIn,
+    simulator: SimulatorDep,
+    runtime: RuntimeDep,
+    session: SessionDep,
 ) -> Response:
-    return _act(page, simulator, runtime, lambda sim: sim.advance(_until(sim, body.step)))
+    return _act(page, simulator, runtime, session, lambda sim: sim.advance(_until(sim, body.step)))
 
 
 @router.post("/reset")
@@ -134,6 +159,6 @@ def reset(page: PageDep, simulator: SimulatorDep) -> Response:
     sim_id = page.request.cookies.get(SIM_COOKIE)
     if sim_id and simulator.get(sim_id, page.need(*ANY_ROLE).id) is not None:
         simulator.stop(sim_id)
-    response = JSONResponse(_state(None))
+    response = JSONResponse(_state(None, page.language))
     response.delete_cookie(SIM_COOKIE, httponly=True, samesite="strict")
     return response

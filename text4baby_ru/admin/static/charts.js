@@ -5,7 +5,7 @@
 window.Charts = (function () {
   var NS = "http://www.w3.org/2000/svg";
   var COLOURS = ["#2f6fdd", "#e0752d", "#1b9e77", "#b3261e", "#7a52c7", "#8c8c8c", "#c2a90a", "#17a2b8"];
-  var W = 560, H = 240, LEFT = 44, BOTTOM = 46, TOP = 12;
+  var W = 420, H = 230, LEFT = 40, BOTTOM = 50, TOP = 14;
 
   function el(name, attrs, parent) {
     var node = document.createElementNS(NS, name);

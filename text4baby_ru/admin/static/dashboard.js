@@ -41,9 +41,9 @@
   root.querySelectorAll(".chart").forEach(function (card) {
     var kind = card.dataset.kind;
     if (kind === "bars") {
-      var data = JSON.parse(card.querySelector("script").textContent);
-      var labels = Object.keys(data);
-      var values = labels.map(function (k) { return data[k]; });
+      var pairs = JSON.parse(card.querySelector("script").textContent);  // [[name, count], ...]
+      var labels = pairs.map(function (p) { return p[0]; });
+      var values = pairs.map(function (p) { return p[1]; });
       if (values.every(function (v) { return v === 0; })) { Charts.empty(card, nodata); }
       else { Charts.bars(card, labels, values); }
       card.dataset.drawn = "1";
