@@ -187,16 +187,19 @@ def _outside_quiet_hours() -> datetime:
     return datetime.combine(day, time(9, 30), MOSCOW)
 
 
+def enroll_at_clinic(server: Server, folder: Path, numbers: list[int]) -> None:
+    """Women due in 20 weeks, enrolled by the clinic CSV import (+7 916 000-00-NN)."""
+    clinic = folder / "clinic.csv"
+    due = datetime.now(MOSCOW).date() + timedelta(weeks=20)
+    rows = [f"+7916000{n:04d},ru,{due},,Europe/Moscow,2026-11-01T10:00:00+03:00" for n in numbers]
+    clinic.write_text("phone,language,due_date,birth_date,timezone,consent_at\n" + "\n".join(rows))
+    server.cli("subscribers", "import", str(clinic))
+
+
 def test_staff_see_the_days_deliveries_on_the_dashboard(
     browser: Any, server: Server, shots: Path, tmp_path: Path
 ) -> None:
-    clinic = tmp_path / "clinic.csv"
-    due = datetime.now(MOSCOW).date() + timedelta(weeks=20)
-    rows = [
-        f"+7916000{n:04d},ru,{due},,Europe/Moscow,2026-11-01T10:00:00+03:00" for n in (11, 12, 13)
-    ]
-    clinic.write_text("phone,language,due_date,birth_date,timezone,consent_at\n" + "\n".join(rows))
-    server.cli("subscribers", "import", str(clinic))
+    enroll_at_clinic(server, tmp_path, [11, 12, 13])
     server.cli("dispatch", "--at", _outside_quiet_hours().isoformat())
     today = datetime.now(MOSCOW).date()
     engine = create_engine(server.env["T4B_DATABASE_URL"])
@@ -271,4 +274,31 @@ def test_anyone_enrolls_a_pretend_phone_and_reads_her_first_week(
     with Session(engine) as session:
         assert json.dumps(summary(session)).count('"pending": 0') == 1
     engine.dispose()
+    page.context.close()
+
+
+def test_an_admin_looks_her_up_opts_her_out_and_erases_her(
+    browser: Any, server: Server, tmp_path: Path, shots: Path
+) -> None:
+    enroll_at_clinic(server, tmp_path, [21])
+    token = server.token("admin", "Администратор")
+    page = signed_in(browser, server, token)
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.goto("/admin/subscribers")
+    page.fill("#phone", "+7 916 000-00-21")
+    page.click("#lookup button")
+    status = page.locator("#facts tr[data-fact=status] td").last
+    status.filter(has_text="active").wait_for()
+    page.locator("#history tr").first.wait_for()
+    assert "МАМА" not in page.locator("#history").inner_text()  # the welcome, not her texts
+    page.screenshot(path=str(shots / "subscriber.png"))
+    page.click("#opt-out")
+    status.filter(has_text="opted_out").wait_for()
+    page.click("#erase")
+    page.locator("#found-result.ok").wait_for()
+    gone = httpx.get(
+        f"{server.url}/api/v1/subscribers/%2B79160000021",
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert gone.status_code == 404
     page.context.close()

@@ -84,6 +84,24 @@ WORDS: dict[str, tuple[str, str]] = {
         "Subscribers by week of pregnancy and baby age",
     ),
     "optouts_by_week": ("Отписки по неделе программы", "Opt-outs by programme week"),
+    "phone": ("Номер телефона", "Phone number"),
+    "find": ("Найти", "Find"),
+    "audited": (
+        "Каждый просмотр записывается в журнал аудита.",
+        "Every look-up is written to the audit log.",
+    ),
+    "opt_out": ("Отписать", "Opt out"),
+    "erase": ("Удалить данные (152-ФЗ)", "Erase her data (152-FZ)"),
+    "confirm_optout": (
+        "Отписать её? Сообщения прекратятся, как после СТОП.",
+        "Opt her out? Her messages stop, as after a STOP.",
+    ),
+    "confirm_erase": (
+        "Удалить её номер, город и тексты безвозвратно?",
+        "Erase her number, city and texts for good?",
+    ),
+    "erased": ("Данные удалены.", "Her data is erased."),
+    "text_sent": ("Текст", "Text"),
     "sim_intro": (
         "Телефон понарошку: пишите как абонентка и смотрите ответы. У симулятора своя база: "
         "настоящие абоненты и шлюз не затрагиваются.",

@@ -30,6 +30,7 @@ NAV: tuple[tuple[str, str, tuple[Role, ...]], ...] = (
     ("/admin/dashboard", "dashboard", ANY_ROLE),
     ("/admin/content", "library", CONTENT_ROLES),
     ("/admin/review", "review", CONTENT_ROLES),
+    ("/admin/subscribers", "subscribers", (Role.ADMIN,)),
     ("/admin/simulator", "simulator", ANY_ROLE),
 )
 
