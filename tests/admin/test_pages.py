@@ -92,7 +92,13 @@ def test_a_viewer_sees_the_dashboard_only(
     dashboard = client.get("/admin/dashboard")
     assert dashboard.status_code == 200
     assert 'href="/admin/content"' not in dashboard.text
-    for path in ("/admin/content", f"/admin/content/{KEY}", "/admin/review", "/admin/subscribers"):
+    for path in (
+        "/admin/content",
+        f"/admin/content/{KEY}",
+        "/admin/review",
+        "/admin/subscribers",
+        "/admin/alerts",
+    ):
         response = client.get(path)
         assert response.status_code == 403, path
         assert "недоступна для вашей роли" in response.text

@@ -78,7 +78,9 @@ def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def signed_in(browser: Any, server: Server, token: str, language: str = "ru") -> Any:
     """A fresh browser context signed in through the form; its page."""
-    context = browser.new_context(base_url=server.url, viewport={"width": 1280, "height": 900})
+    context = browser.new_context(
+        base_url=server.url, viewport={"width": 1280, "height": 900}, timezone_id="UTC"
+    )
     page = context.new_page()
     page.goto(f"/admin/sign-in?lang={language}")
     page.fill("#token", token)
@@ -301,4 +303,47 @@ def test_an_admin_looks_her_up_opts_her_out_and_erases_her(
         headers={"Authorization": f"Bearer {token}"},
     )
     assert gone.status_code == 404
+    page.context.close()
+
+
+def test_an_admin_dry_runs_schedules_and_cancels_an_alert(
+    browser: Any, server: Server, tmp_path: Path
+) -> None:
+    enroll_at_clinic(server, tmp_path, [31, 32])
+    token = server.token("admin", "Рассылки")
+    page = signed_in(browser, server, token)
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.goto("/admin/alerts")
+    text_ru = "Внимание: в регионе грипп. Привейтесь, если врач советует. 103/112."
+    text_en = "Flu is spreading in the region. Ask your doctor about the jab. 103/112."
+    page.fill("#alert-ru", text_ru)
+    page.fill("#alert-en", text_en)
+    assert page.locator("#alert-counter-ru [data-segments]").inner_text() == str(
+        count(text_ru).segments
+    )
+    page.select_option("select[name=track]", "pregnancy")
+    send_at = (datetime.now(UTC) + timedelta(days=1)).replace(second=0, microsecond=0)
+    page.fill("input[name=send_at]", send_at.strftime("%Y-%m-%dT%H:%M"))
+    page.click("#dry-run")
+    page.locator("#alert-result.ok").wait_for()
+    expected = httpx.post(
+        f"{server.url}/api/v1/alerts/dry-run",
+        json={
+            "text_ru": text_ru,
+            "text_en": text_en,
+            "track": "pregnancy",
+            "send_at": send_at.isoformat(),
+        },
+        headers={"Authorization": f"Bearer {token}"},
+    ).json()
+    assert expected["recipients"] >= 2
+    shown = page.locator("#alert-result")
+    assert shown.get_attribute("data-recipients") == str(expected["recipients"])
+    assert f"{expected['cost']:.2f} ₽" in shown.inner_text()
+    page.click("#alert button[type=submit]")
+    page.wait_for_load_state("load")
+    row = page.locator("tr[data-alert]").first
+    row.locator("[data-status]", has_text="scheduled").wait_for()
+    row.locator("[data-cancel]").click()
+    row.locator("[data-status]", has_text="cancelled").wait_for()
     page.context.close()

@@ -8,11 +8,18 @@ from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from text4baby_ru.admin.pages import content, dashboard, signin, simulator, support
+from text4baby_ru.admin.pages import alerts, content, dashboard, signin, simulator, support
 from text4baby_ru.admin.pages.simulation import Simulator
 from text4baby_ru.admin.pages.web import STATIC_DIR, NeedSignIn, PageForbidden
 
-ROUTERS = (signin.router, dashboard.router, content.router, support.router, simulator.router)
+ROUTERS = (
+    signin.router,
+    dashboard.router,
+    content.router,
+    support.router,
+    alerts.router,
+    simulator.router,
+)
 
 
 def install(app: FastAPI) -> None:

@@ -102,6 +102,18 @@ WORDS: dict[str, tuple[str, str]] = {
     ),
     "erased": ("Данные удалены.", "Her data is erased."),
     "text_sent": ("Текст", "Text"),
+    "everyone": ("все", "everyone"),
+    "zone": ("Часовой пояс", "Time zone"),
+    "send_at": ("Отправить в", "Send at"),
+    "dry_run": ("Пробный подсчёт", "Dry run"),
+    "schedule": ("Сохранить и запланировать", "Save and schedule"),
+    "recipients": ("Получатели", "Recipients"),
+    "cancel": ("Отменить", "Cancel"),
+    "confirm_send": (
+        "Запланировать рассылку для всех получателей?",
+        "Schedule the alert for every recipient?",
+    ),
+    "alert_scheduled": ("Рассылка запланирована", "Alert scheduled"),
     "sim_intro": (
         "Телефон понарошку: пишите как абонентка и смотрите ответы. У симулятора своя база: "
         "настоящие абоненты и шлюз не затрагиваются.",

@@ -31,6 +31,7 @@ NAV: tuple[tuple[str, str, tuple[Role, ...]], ...] = (
     ("/admin/content", "library", CONTENT_ROLES),
     ("/admin/review", "review", CONTENT_ROLES),
     ("/admin/subscribers", "subscribers", (Role.ADMIN,)),
+    ("/admin/alerts", "alerts", (Role.ADMIN,)),
     ("/admin/simulator", "simulator", ANY_ROLE),
 )
 

@@ -10,10 +10,7 @@
     var timer = null;
 
     function recount() {
-      var parts = SmsSegments.count(area.value);
-      counter.querySelector("[data-units]").textContent = parts.units;
-      counter.querySelector("[data-segments]").textContent = parts.segments;
-      counter.querySelector("[data-encoding]").textContent = parts.encoding;
+      var parts = SmsSegments.show(counter, area.value);
       counter.dataset.segments = parts.segments;
       counter.classList.toggle("over", parts.segments > (card.dataset.language === "ru" ? 3 : 2));
     }

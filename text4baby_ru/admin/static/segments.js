@@ -23,5 +23,14 @@ window.SmsSegments = (function () {
     return { encoding: encoding, units: units, segments: units <= single ? 1 : Math.ceil(units / multi) };
   }
 
-  return { count: count };
+  /* Write the count of text into a counter's [data-units], [data-segments], [data-encoding]. */
+  function show(counter, text) {
+    var parts = count(text);
+    counter.querySelector("[data-units]").textContent = parts.units;
+    counter.querySelector("[data-segments]").textContent = parts.segments;
+    counter.querySelector("[data-encoding]").textContent = parts.encoding;
+    return parts;
+  }
+
+  return { count: count, show: show };
 })();
