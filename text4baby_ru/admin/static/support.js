@@ -3,8 +3,10 @@
 (function () {
   var card = document.getElementById("subscriber");
   var result = document.getElementById("found-result");
-  var FACTS = ["status", "language", "track", "due_date", "birth_date", "timezone", "city",
-               "channel", "enrolled_at", "end_reason"];
+  var PAIRS = JSON.parse(card.dataset.labels);  // [[fact, its name in the interface], ...]
+  var FACTS = PAIRS.map(function (p) { return p[0]; });
+  var LABELS = {};
+  PAIRS.forEach(function (p) { LABELS[p[0]] = p[1]; });
   var phone = null;
 
   function url(suffix) { return "/api/v1/subscribers/" + encodeURIComponent(phone) + (suffix || ""); }
@@ -20,7 +22,7 @@
     body.textContent = "";
     FACTS.forEach(function (name) {
       var row = document.createElement("tr");
-      cell(row, name);
+      cell(row, LABELS[name]);
       cell(row, subscriber[name]);
       row.dataset.fact = name;
       body.appendChild(row);
