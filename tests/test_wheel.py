@@ -7,11 +7,18 @@ import os
 import subprocess
 import sys
 import venv
+import zipfile
 from pathlib import Path
 
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+ADMIN = ROOT / "text4baby_ru" / "admin"
+PAGE_FILES = sorted(
+    str(p.relative_to(ADMIN))
+    for folder in ("templates", "static")
+    for p in (ADMIN / folder).iterdir()
+)
 
 
 @pytest.mark.slow
@@ -26,6 +33,9 @@ def test_an_installed_wheel_migrates_and_imports_the_library_outside_the_reposit
         timeout=600,
     )
     wheel = next(dist.glob("text4baby_ru-*.whl"))
+    names = set(zipfile.ZipFile(wheel).namelist())
+    for page_file in PAGE_FILES:  # the admin pages work offline: every file is in the wheel
+        assert f"text4baby_ru/admin/{page_file}" in names, page_file
     env_dir = tmp_path / "venv"
     venv.EnvBuilder(with_pip=True).create(env_dir)
     python = env_dir / "bin" / "python"

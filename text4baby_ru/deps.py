@@ -12,7 +12,9 @@ from sqlalchemy.orm import Session
 
 from text4baby_ru.auth.models import Role, User
 from text4baby_ru.auth.service import authenticate
+from text4baby_ru.auth.sessions import SESSION_COOKIE, csrf_ok, session_user
 from text4baby_ru.clock import Clock
+from text4baby_ru.keys import secret_key
 from text4baby_ru.runtime import Runtime
 from text4baby_ru.settings import Settings
 
@@ -47,14 +49,42 @@ ClockDep = Annotated[Clock, Depends(get_clock)]
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
 
 _bearer = HTTPBearer(auto_error=False, description="A token from `text4baby-ru users create`")
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+CSRF_HEADER = "X-CSRF-Token"
+
+
+def get_signing_key(session: SessionDep, runtime: RuntimeDep) -> bytes:
+    """The key that signs page sessions and CSRF tokens (T4B_SECRET_KEY or the stored one)."""
+    configured = runtime.settings.secret_key
+    return secret_key(
+        session,
+        configured=configured.get_secret_value() if configured else None,
+        now=runtime.clock.now(),
+    )
+
+
+SigningKeyDep = Annotated[bytes, Depends(get_signing_key)]
 
 
 def get_current_user(
+    request: Request,
     session: SessionDep,
+    runtime: RuntimeDep,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
 ) -> User:
-    """The user behind the bearer token, or 401."""
+    """The user behind the bearer token, or behind the admin pages' session cookie; else 401.
+    A page's writes must carry its CSRF token in a header, which another site cannot set."""
     user = authenticate(session, credentials.credentials) if credentials else None
+    cookie = request.cookies.get(SESSION_COOKIE)
+    if user is None and credentials is None and cookie:
+        key = get_signing_key(session, runtime)
+        user = session_user(session, cookie, key=key, now=runtime.clock.now())
+        presented = request.headers.get(CSRF_HEADER)
+        unsafe = request.method not in SAFE_METHODS
+        if user is not None and unsafe and not csrf_ok(cookie, presented, key=key):
+            raise HTTPException(
+                status.HTTP_403_FORBIDDEN, detail=f"the {CSRF_HEADER} header is missing"
+            )
     if user is None:
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED,

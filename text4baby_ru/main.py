@@ -14,6 +14,7 @@ from text4baby_ru.admin.alerts_router import router as alerts_router
 from text4baby_ru.admin.audit_router import router as audit_router
 from text4baby_ru.admin.messages_router import router as messages_router
 from text4baby_ru.admin.metrics_router import router as metrics_router
+from text4baby_ru.admin.pages import install as install_pages
 from text4baby_ru.admin.subscribers_router import router as subscribers_router
 from text4baby_ru.admin.users_router import router as users_router
 from text4baby_ru.clock import Clock, SystemClock
@@ -92,4 +93,5 @@ def create_app(runtime: Runtime) -> FastAPI:
     app.include_router(metrics_router)
     app.include_router(twilio_router)
     app.include_router(kannel_router)
+    install_pages(app)
     return app

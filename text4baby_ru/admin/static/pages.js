@@ -1,0 +1,59 @@
+/* Shared by every admin page: calls to the JSON API with the page's CSRF token, and the
+   publish buttons of the review queue. No framework, no network but this server. */
+"use strict";
+window.T4B = (function () {
+  var csrf = (document.querySelector('meta[name="csrf-token"]') || {}).content || "";
+
+  function problem(body, status) {
+    if (body && typeof body.detail === "string") return body.detail;
+    if (body && Array.isArray(body.detail)) {
+      return body.detail.map(function (p) { return p.field + ": " + p.problem; }).join("; ");
+    }
+    return "HTTP " + status;
+  }
+
+  /* fetch(url) as JSON; resolves {ok, status, body, error} and never rejects on HTTP errors. */
+  function api(method, url, payload) {
+    var options = { method: method, credentials: "same-origin", headers: { "X-CSRF-Token": csrf } };
+    if (payload !== undefined) {
+      options.headers["Content-Type"] = "application/json";
+      options.body = JSON.stringify(payload);
+    }
+    return fetch(url, options).then(function (response) {
+      return response.text().then(function (text) {
+        var body = null;
+        try { body = text ? JSON.parse(text) : null; } catch (e) { body = null; }
+        return { ok: response.ok, status: response.status, body: body,
+                 error: response.ok ? null : problem(body, response.status) };
+      });
+    }, function (error) {
+      return { ok: false, status: 0, body: null, error: String(error) };
+    });
+  }
+
+  function show(element, text, failed) {
+    element.textContent = text;
+    element.className = "result " + (failed ? "error" : "ok");
+  }
+
+  document.querySelectorAll("[data-publish]").forEach(function (button) {
+    var card = button.closest("[data-revision]");
+    button.addEventListener("click", function () {
+      button.disabled = true;
+      api("POST", "/api/v1/messages/" + encodeURIComponent(card.dataset.key) + "/publish", {
+        language: card.dataset.language, revision_id: Number(card.dataset.revision)
+      }).then(function (r) {
+        var out = card.querySelector("[data-result]");
+        if (r.ok) {
+          show(out, button.textContent.trim() + ": #" + r.body.revision_id + " ✓", false);
+          card.classList.add("done");
+        } else {
+          show(out, r.error, true);
+          button.disabled = false;
+        }
+      });
+    });
+  });
+
+  return { api: api, show: show, csrf: csrf };
+})();
