@@ -21,6 +21,7 @@ from text4baby_ru.db import READ_ONLY, make_engine, session_factory
 from text4baby_ru.deps import RuntimeDep
 from text4baby_ru.errors import AppError
 from text4baby_ru.gateways.factory import build_gateway
+from text4baby_ru.public.router import router as public_router
 from text4baby_ru.runtime import Runtime
 from text4baby_ru.settings import Settings
 from text4baby_ru.webhooks.twilio import router as twilio_router
@@ -90,4 +91,5 @@ def create_app(runtime: Runtime) -> FastAPI:
     app.include_router(audit_router)
     app.include_router(metrics_router)
     app.include_router(twilio_router)
+    app.include_router(public_router)
     return app

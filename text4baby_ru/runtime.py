@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import socket
 import threading
 from dataclasses import dataclass
 from datetime import timedelta
@@ -11,7 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from text4baby_ru.clock import Clock
 from text4baby_ru.delivery.planner import Rules
-from text4baby_ru.delivery.sender import SendPolicy
+from text4baby_ru.delivery.sender import SendPolicy, send_due
 from text4baby_ru.delivery.service import PassReport, run_pass
 from text4baby_ru.gateways.base import Gateway
 from text4baby_ru.settings import Settings
@@ -55,4 +57,14 @@ class Runtime:
             pending_retention=timedelta(days=self.settings.pending_retention_days),
             lease=timedelta(seconds=self.settings.sending_lease_seconds),
             settle=timedelta(seconds=self.settings.settle_seconds),
+        )
+
+    def send_now(self, ids: list[int], role: str) -> None:
+        """Send these queued messages at once (replies, codes), outside the scheduler's pass."""
+        send_due(
+            sessions=self.sessions,
+            gateway=self.gateway,
+            clock=self.clock,
+            worker=f"{role}:{socket.gethostname()}:{os.getpid()}",
+            only=ids,
         )

@@ -14,7 +14,7 @@ from text4baby_ru.content.templates import Stage
 from text4baby_ru.db import insert_or_ignore
 from text4baby_ru.delivery.outbox import cancel_unsent, enqueue_replies
 from text4baby_ru.enrollment.models import InboundMessage
-from text4baby_ru.enrollment.service import allow_outside_reply, handle_text
+from text4baby_ru.enrollment.service import Handled, allow_outside_reply, handle_text
 from text4baby_ru.keys import keyed_hash
 from text4baby_ru.kit.phones import BadPhoneNumber, mask, normalize, region_of
 
@@ -90,6 +90,13 @@ def receive(
     )
     if handled.person is None:
         inbound.body = None  # a STOP from a stranger leaves no trace of her
+    ids = act_on(session, handled, inbound_id=inbound_id, now=now)
+    log.info("inbound from %s: %s, %d replies", mask(phone), inbound.outcome, len(ids))
+    return Received(reply_ids=ids)
+
+
+def act_on(session: Session, handled: Handled, *, inbound_id: int, now: datetime) -> list[int]:
+    """Cancel what a stop or a loss must stop and queue her replies; the replies' ids."""
     if handled.enrollment is not None and (handled.opted_out or handled.ended):
         cancelled = cancel_unsent(session, enrollment_id=handled.enrollment.id, now=now)
         log.info(
@@ -98,6 +105,4 @@ def receive(
             "opted out" if handled.opted_out else "ended",
             cancelled,
         )
-    ids = enqueue_replies(session, handled, inbound_id=inbound_id, now=now)
-    log.info("inbound from %s: %s, %d replies", mask(phone), inbound.outcome, len(ids))
-    return Received(reply_ids=ids)
+    return enqueue_replies(session, handled, inbound_id=inbound_id, now=now)

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
-import socket
 
 from fastapi import APIRouter, BackgroundTasks, Request, Response
 from fastapi.concurrency import run_in_threadpool
@@ -13,7 +11,6 @@ from twilio.request_validator import RequestValidator
 
 from text4baby_ru.db import unit_of_work
 from text4baby_ru.delivery.inbound import Received, receive
-from text4baby_ru.delivery.sender import send_due
 from text4baby_ru.delivery.statuses import TWILIO_STATUSES, apply_early_reports, record_status
 from text4baby_ru.deps import RuntimeDep
 from text4baby_ru.gateways.base import GatewayError, OutgoingSms
@@ -24,7 +21,6 @@ from text4baby_ru.runtime import Runtime
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/sms/twilio", tags=["webhooks"])
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response/>'
-WORKER = f"web:{socket.gethostname()}:{os.getpid()}"
 
 
 async def signed_form(request: Request, runtime: Runtime) -> dict[str, str] | None:
@@ -52,13 +48,7 @@ def forbidden() -> JSONResponse:
 def send_replies(runtime: Runtime, ids: list[int], outside: tuple[str, str] | None) -> None:
     """Send the replies of one inbound text right after answering the webhook."""
     if ids:
-        send_due(
-            sessions=runtime.sessions,
-            gateway=runtime.gateway,
-            clock=runtime.clock,
-            worker=WORKER,
-            only=ids,
-        )
+        runtime.send_now(ids, "web")
     if outside is not None:
         phone, text = outside
         try:
