@@ -12,6 +12,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from text4baby_ru.clock import Clock
+from text4baby_ru.delivery.failover import Failover
 from text4baby_ru.delivery.planner import Rules
 from text4baby_ru.delivery.sender import SendPolicy, send_due
 from text4baby_ru.delivery.service import PassReport, run_pass
@@ -28,6 +29,7 @@ class Runtime:
     sessions: sessionmaker[Session]
     clock: Clock
     gateway: Gateway
+    failover: Failover | None = None
 
     def rules(self) -> Rules:
         """When tips go out, from the settings."""
@@ -57,6 +59,7 @@ class Runtime:
             pending_retention=timedelta(days=self.settings.pending_retention_days),
             lease=timedelta(seconds=self.settings.sending_lease_seconds),
             settle=timedelta(seconds=self.settings.settle_seconds),
+            failover=self.failover,
         )
 
     def send_now(self, ids: list[int], role: str) -> None:
@@ -67,4 +70,5 @@ class Runtime:
             clock=self.clock,
             worker=f"{role}:{socket.gethostname()}:{os.getpid()}",
             only=ids,
+            failover=self.failover,
         )
