@@ -15,7 +15,8 @@ from tests.public.helpers import ask, join_by_web, messages_to, token_of
 from tests.twilio_signing import sms
 from text4baby_ru.clock import FixedClock
 from text4baby_ru.delivery.models import OutboundMessage
-from text4baby_ru.enrollment.models import Person
+from text4baby_ru.enrollment.models import Person, Suppression
+from text4baby_ru.runtime import Runtime
 
 KAZAKH = "+77012345678"  # a +7 number outside T4B_ALLOWED_COUNTRIES=RU
 
@@ -107,3 +108,20 @@ def test_numbers_never_reach_the_log_unmasked(
     assert caplog.records
     digits = phone.lstrip("+")
     assert not any(digits[-10:] in record.getMessage() for record in caplog.records)
+
+
+def test_a_number_that_asked_for_a_code_and_never_typed_it_is_forgotten_after_the_retention(
+    client: TestClient, session: Session, clock: FixedClock, runtime: Runtime
+) -> None:
+    phone = fixture_phone()
+    ask(client, phone)
+    assert _people(session, phone) == 1  # the code went to her through the outbox
+    clock.advance(timedelta(days=29))
+    runtime.run_pass("test")
+    assert _people(session, phone) == 1
+    clock.advance(timedelta(days=2))
+    runtime.run_pass("test")
+    assert _people(session, phone) == 0
+    session.expire_all()
+    assert session.scalar(select(func.count()).select_from(Suppression)) == 0  # never said stop
+    assert join_by_web(client, session, phone).status_code == 200  # she may still join

@@ -123,7 +123,8 @@ def _over_limit(
 
 
 def _web_inbound(session: Session, *, what: str, person_id: int | None, now: datetime) -> int:
-    """The request stored like an inbound text (provider `web`), so its replies are keyed."""
+    """The request stored like an inbound text (provider `web`), so its replies are keyed; the
+    id comes from the random token, as request rows are deleted and their ids may come back."""
     inbound = InboundMessage(
         provider="web", provider_id=what, person_id=person_id, received_at=now, processed_at=now
     )
@@ -159,7 +160,9 @@ def _queue_code(
         )
         session.add(person)
         session.flush()
-    inbound_id = _web_inbound(session, what=f"code:{request.id}", person_id=person.id, now=now)
+    inbound_id = _web_inbound(
+        session, what=f"code:{request.token_hash[:40]}", person_id=person.id, now=now
+    )
     handled = Handled(
         person=person,
         enrollment=current_enrollment(session, person.id),
@@ -258,7 +261,9 @@ def confirm(
         now=now,
         hash_key=hash_key,
     )
-    inbound_id = _web_inbound(session, what=f"confirm:{request.id}", person_id=person.id, now=now)
+    inbound_id = _web_inbound(
+        session, what=f"confirm:{request.token_hash[:40]}", person_id=person.id, now=now
+    )
     ids = act_on(session, handled, inbound_id=inbound_id, now=now)
     log.info("web %s for %s confirmed, %d replies", request.action, mask(person.phone), len(ids))
     return Confirmed(Verdict.DONE, send=ids, action=request.action)
