@@ -45,6 +45,8 @@ def build_runtime(settings: Settings, *, clock: Clock | None = None) -> Runtime:
     failover = None
     if settings.sms_gateway_secondary is not None:
         warn_if_abroad(settings.sms_gateway_secondary, "secondary")
+        if settings.sms_gateway_secondary == "console":
+            log.warning("the secondary SMS route is the console: what moves there is only printed")
         failover = Failover(
             secondary=build_gateway(settings, clock, settings.sms_gateway_secondary),
             after=timedelta(seconds=settings.failover_after_seconds),

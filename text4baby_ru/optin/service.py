@@ -249,6 +249,8 @@ def confirm(
         left = limits.attempts - request.attempts
         return Confirmed(Verdict.WRONG, left) if left > 0 else Confirmed(Verdict.SPENT)
     request.used_at = now
+    session.flush()
+    purge(session, now=now)  # her code is spent: its text leaves the outbox now
     person = session.scalar(select(Person).where(Person.phone_hash == request.phone_hash))
     if person is None or person.phone is None:  # erased since the code was sent
         return Confirmed(Verdict.DONE, action=request.action)
