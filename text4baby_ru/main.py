@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -19,9 +20,11 @@ from text4baby_ru.admin.subscribers_router import router as subscribers_router
 from text4baby_ru.admin.users_router import router as users_router
 from text4baby_ru.clock import Clock, SystemClock
 from text4baby_ru.db import READ_ONLY, make_engine, session_factory
+from text4baby_ru.delivery.failover import Failover
 from text4baby_ru.deps import RuntimeDep
 from text4baby_ru.errors import AppError
-from text4baby_ru.gateways.factory import build_gateway
+from text4baby_ru.gateways.factory import build_gateway, warn_if_abroad
+from text4baby_ru.public.router import router as public_router
 from text4baby_ru.runtime import Runtime
 from text4baby_ru.settings import Settings
 from text4baby_ru.webhooks.kannel import router as kannel_router
@@ -40,12 +43,24 @@ def build_runtime(settings: Settings, *, clock: Clock | None = None) -> Runtime:
     """Engine, sessions, clock and gateway for these settings."""
     engine = make_engine(settings.database_url)
     clock = clock or SystemClock()
+    warn_if_abroad(settings.sms_gateway, "primary")
+    failover = None
+    if settings.sms_gateway_secondary is not None:
+        warn_if_abroad(settings.sms_gateway_secondary, "secondary")
+        if settings.sms_gateway_secondary == "console":
+            log.warning("the secondary SMS route is the console: what moves there is only printed")
+        failover = Failover(
+            secondary=build_gateway(settings, clock, settings.sms_gateway_secondary),
+            after=timedelta(seconds=settings.failover_after_seconds),
+            retry=timedelta(seconds=settings.failover_retry_seconds),
+        )
     return Runtime(
         settings=settings,
         engine=engine,
         sessions=session_factory(engine),
         clock=clock,
         gateway=build_gateway(settings, clock),
+        failover=failover,
     )
 
 
@@ -94,4 +109,5 @@ def create_app(runtime: Runtime) -> FastAPI:
     app.include_router(twilio_router)
     app.include_router(kannel_router)
     install_pages(app)
+    app.include_router(public_router)
     return app

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from text4baby_ru.clock import Clock
 from text4baby_ru.db import unit_of_work
+from text4baby_ru.delivery.failover import Failover
 from text4baby_ru.delivery.grouping import GroupSender
 from text4baby_ru.delivery.planner import Rules
 from text4baby_ru.delivery.sender import SendPolicy, send_due
@@ -32,6 +33,7 @@ class Runtime:
     sessions: sessionmaker[Session]
     clock: Clock
     gateway: Gateway
+    failover: Failover | None = None
     _hash_key: bytes | None = field(default=None, init=False, repr=False)
 
     @cached_property
@@ -45,6 +47,7 @@ class Runtime:
                 clock=self.clock,
                 worker=worker,
                 only=ids,
+                failover=self.failover,
             )
         )
 
@@ -89,4 +92,10 @@ class Runtime:
             pending_retention=timedelta(days=self.settings.pending_retention_days),
             lease=timedelta(seconds=self.settings.sending_lease_seconds),
             settle=timedelta(seconds=self.settings.settle_seconds),
+            failover=self.failover,
         )
+
+    def send_now(self, ids: list[int]) -> None:
+        """Send these queued messages at once (replies, codes), outside the scheduler's pass,
+        together with those of other requests arriving meanwhile."""
+        self.replies.send(ids)

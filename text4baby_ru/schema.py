@@ -4,7 +4,7 @@ from text4baby_ru.audit.models import AuditEvent
 from text4baby_ru.auth.models import ApiToken, User
 from text4baby_ru.content.models import ContentKey, ContentRevision
 from text4baby_ru.db import Base
-from text4baby_ru.delivery.models import Alert, EarlyReport, OutboundMessage
+from text4baby_ru.delivery.models import Alert, EarlyReport, OutboundMessage, RouteHealth
 from text4baby_ru.delivery.ratelimit import RateSlot
 from text4baby_ru.enrollment.models import (
     Enrollment,
@@ -14,6 +14,7 @@ from text4baby_ru.enrollment.models import (
     Suppression,
 )
 from text4baby_ru.keys import AppSecret
+from text4baby_ru.optin.models import WebCode
 
 metadata = Base.metadata
 
@@ -31,7 +32,9 @@ __all__ = [
     "Person",
     "RateSlot",
     "ReplyCounter",
+    "RouteHealth",
     "Suppression",
     "User",
+    "WebCode",
     "metadata",
 ]

@@ -28,6 +28,9 @@ class Settings(BaseSettings):
 
     database_url: str = Field("sqlite:///./text4baby.db", alias="T4B_DATABASE_URL")
     sms_gateway: GatewayName = Field("console", alias="T4B_SMS_GATEWAY")
+    sms_gateway_secondary: GatewayName | None = Field(None, alias="T4B_SMS_GATEWAY_SECONDARY")
+    failover_after_seconds: int = Field(300, ge=0, le=86_400, alias="T4B_FAILOVER_AFTER_SECONDS")
+    failover_retry_seconds: int = Field(120, ge=1, le=86_400, alias="T4B_FAILOVER_RETRY_SECONDS")
     public_url: str = Field("http://localhost:8000", alias="T4B_PUBLIC_URL")
     allowed_countries: str = Field("RU", alias="T4B_ALLOWED_COUNTRIES")
     secret_key: SecretStr | None = Field(None, alias="T4B_SECRET_KEY")
@@ -76,6 +79,11 @@ class Settings(BaseSettings):
             raise ValueError("use the psycopg 3 driver: postgresql+psycopg://...")
         return value
 
+    @field_validator("sms_gateway_secondary", mode="before")
+    @classmethod
+    def _no_secondary(cls, value: object) -> object:
+        return None if isinstance(value, str) and value.strip().lower() in ("", "none") else value
+
     @field_validator("public_url", "twilio_api_base", "kannel_sendsms_url")
     @classmethod
     def _http_url(cls, value: str | None) -> str | None:
@@ -123,23 +131,33 @@ class Settings(BaseSettings):
 
     @model_validator(mode="after")
     def _gateway_needs(self) -> Settings:
-        if self.sms_gateway == "twilio":
-            _require(self, "TWILIO_ACCOUNT_SID", self.twilio_account_sid)
-            _require(self, "TWILIO_AUTH_TOKEN", self.twilio_auth_token)
-            if not (self.twilio_from_number or self.twilio_messaging_service_sid):
-                raise ValueError(
-                    "TWILIO_FROM_NUMBER or TWILIO_MESSAGING_SERVICE_SID: one is required "
-                    "when T4B_SMS_GATEWAY=twilio"
-                )
-        if self.sms_gateway == "kannel":
-            for name, value in (
-                ("T4B_KANNEL_SENDSMS_URL", self.kannel_sendsms_url),
-                ("T4B_KANNEL_USER", self.kannel_user),
-                ("T4B_KANNEL_PASSWORD", self.kannel_password),
-                ("T4B_KANNEL_SENDER", self.kannel_sender),
-                ("T4B_INBOUND_SECRET", self.inbound_secret),
-            ):
-                _require(self, name, value)
+        if self.sms_gateway_secondary == self.sms_gateway:
+            raise ValueError(
+                "T4B_SMS_GATEWAY_SECONDARY: must differ from T4B_SMS_GATEWAY "
+                f"(both are {self.sms_gateway})"
+            )
+        for variable, gateway in (
+            ("T4B_SMS_GATEWAY", self.sms_gateway),
+            ("T4B_SMS_GATEWAY_SECONDARY", self.sms_gateway_secondary),
+        ):
+            chosen = f"{variable}={gateway}"
+            if gateway == "twilio":
+                _require(chosen, "TWILIO_ACCOUNT_SID", self.twilio_account_sid)
+                _require(chosen, "TWILIO_AUTH_TOKEN", self.twilio_auth_token)
+                if not (self.twilio_from_number or self.twilio_messaging_service_sid):
+                    raise ValueError(
+                        "TWILIO_FROM_NUMBER or TWILIO_MESSAGING_SERVICE_SID: one is required "
+                        f"when {chosen}"
+                    )
+            if gateway == "kannel":
+                for name, value in (
+                    ("T4B_KANNEL_SENDSMS_URL", self.kannel_sendsms_url),
+                    ("T4B_KANNEL_USER", self.kannel_user),
+                    ("T4B_KANNEL_PASSWORD", self.kannel_password),
+                    ("T4B_KANNEL_SENDER", self.kannel_sender),
+                    ("T4B_INBOUND_SECRET", self.inbound_secret),
+                ):
+                    _require(chosen, name, value)
         return self
 
     @property
@@ -160,9 +178,9 @@ class Settings(BaseSettings):
         return time.fromisoformat(start), time.fromisoformat(end)
 
 
-def _require(settings: Settings, name: str, value: object) -> None:
+def _require(chosen: str, name: str, value: object) -> None:
     if value in (None, ""):
-        raise ValueError(f"{name}: required when T4B_SMS_GATEWAY={settings.sms_gateway}")
+        raise ValueError(f"{name}: required when {chosen}")
 
 
 def describe(error: ValidationError) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import exists, select, update
 from sqlalchemy.orm import Session
 
 from text4baby_ru.audit.models import AuditEvent
@@ -23,9 +23,11 @@ from text4baby_ru.enrollment.service import suppress
 ERASED = {"erased": True}
 
 
-def erase(session: Session, person: Person, *, now: datetime) -> None:
-    """Remove her number, her texts, the bodies sent to her and audit values about her."""
-    suppress(session, person.phone_hash, reason="erased", now=now)
+def erase(session: Session, person: Person, *, now: datetime, suppress_number: bool = True) -> None:
+    """Remove her number, her texts, the bodies sent to her and audit values about her; her
+    number joins the suppression list unless she never enrolled (suppress_number False)."""
+    if suppress_number:
+        suppress(session, person.phone_hash, reason="erased", now=now)
     person.phone, person.city, person.erased_at = None, None, now
     # The keyed hash could still link the row to her number: a random pseudonym replaces it.
     person.phone_hash = "erased:" + secrets.token_hex(16)
@@ -56,17 +58,28 @@ def erase(session: Session, person: Person, *, now: datetime) -> None:
 
 
 def expire_pending(session: Session, *, now: datetime, older_than: timedelta) -> int:
-    """Erase people who started to enroll long ago and never gave a date: nothing of an
-    unfinished enrollment is kept for long. The number erased."""
+    """Erase people who started to enroll long ago and never gave a date, and numbers that never
+    enrolled at all (a code asked for on the web page and never typed, a stranger's HELP):
+    nothing of an unfinished enrollment is kept for long. The number erased."""
+    cutoff = now - older_than
     stale = session.scalars(
         select(Person)
         .join(Enrollment, Enrollment.person_id == Person.id)
         .where(
             Enrollment.status == SubscriberStatus.PENDING,
-            Enrollment.created_at < now - older_than,
+            Enrollment.created_at < cutoff,
             Person.erased_at.is_(None),
         )
     ).all()
     for person in stale:
         erase(session, person, now=now)
-    return len(stale)
+    never = session.scalars(
+        select(Person).where(
+            Person.erased_at.is_(None),
+            Person.created_at < cutoff,
+            ~exists().where(Enrollment.person_id == Person.id),
+        )
+    ).all()
+    for person in never:
+        erase(session, person, now=now, suppress_number=False)  # she never said stop
+    return len(stale) + len(never)

@@ -15,7 +15,7 @@ from text4baby_ru.content.templates import Stage
 from text4baby_ru.db import insert_or_ignore
 from text4baby_ru.delivery.outbox import cancel_unsent, enqueue_replies
 from text4baby_ru.enrollment.models import InboundMessage
-from text4baby_ru.enrollment.service import allow_outside_reply, handle_text
+from text4baby_ru.enrollment.service import Handled, allow_outside_reply, handle_text
 from text4baby_ru.keys import keyed_hash
 from text4baby_ru.kit.phones import BadPhoneNumber, mask, normalize, region_of
 
@@ -97,15 +97,7 @@ def receive(
         settle(outcome, body=None)  # a STOP from a stranger leaves no trace of her
     else:
         settle(outcome, person_id=handled.person.id)
-    if handled.enrollment is not None and (handled.opted_out or handled.ended):
-        cancelled = cancel_unsent(session, enrollment_id=handled.enrollment.id, now=now)
-        log.info(
-            "enrollment %s: %s, %d queued messages cancelled",
-            handled.enrollment.id,
-            "opted out" if handled.opted_out else "ended",
-            cancelled,
-        )
-    ids = enqueue_replies(session, handled, inbound_id=inbound_id, now=now)
+    ids = act_on(session, handled, inbound_id=inbound_id, now=now)
     log.info(
         "inbound from %s: %s, %d replies",
         mask(phone),
@@ -118,3 +110,16 @@ def receive(
         },
     )
     return Received(reply_ids=ids)
+
+
+def act_on(session: Session, handled: Handled, *, inbound_id: int, now: datetime) -> list[int]:
+    """Cancel what a stop or a loss must stop and queue her replies; the replies' ids."""
+    if handled.enrollment is not None and (handled.opted_out or handled.ended):
+        cancelled = cancel_unsent(session, enrollment_id=handled.enrollment.id, now=now)
+        log.info(
+            "enrollment %s: %s, %d queued messages cancelled",
+            handled.enrollment.id,
+            "opted out" if handled.opted_out else "ended",
+            cancelled,
+        )
+    return enqueue_replies(session, handled, inbound_id=inbound_id, now=now)

@@ -136,3 +136,17 @@ class Alert(Base):
     created_by: Mapped[int] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     recipients: Mapped[int] = mapped_column(default=0)
+
+
+class RouteHealth(Base):
+    """Whether the primary gateway is failing and since when, shared by every worker: while
+    `on_secondary` is set, new sends go through the secondary gateway until `retry_at`, when the
+    next batch tries the primary again."""
+
+    __tablename__ = "route_health"
+
+    primary_gateway: Mapped[str] = mapped_column(String(16), primary_key=True)
+    failing_since: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    on_secondary: Mapped[bool] = mapped_column(default=False)
+    retry_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())

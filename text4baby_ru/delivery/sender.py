@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from text4baby_ru.clock import Clock
 from text4baby_ru.content.models import ContentRevision
 from text4baby_ru.content.templates import Stage, TemplateProblem, render
+from text4baby_ru.delivery.failover import Failover, Route, observe, pick
 from text4baby_ru.delivery.failures import record_permanent_failure
 from text4baby_ru.delivery.models import MessageKind, MessageStatus, OutboundMessage
 from text4baby_ru.delivery.ratelimit import reserve
@@ -270,6 +271,66 @@ def _log_outcome(gateway: str, message_id: int, outcome: dict[str, object]) -> N
 
 
 RECORD_EVERY = 50  # outcomes written per transaction: fewer commits, a short window of doubt
+_DOWN = (MessageStatus.QUEUED, MessageStatus.UNKNOWN)  # the provider did not answer
+
+
+@dataclass
+class _Batch:
+    """How a batch went: whether the provider answered any call, whether it was cut short
+    because the route is down, whether a stop came."""
+
+    called: int = 0
+    answered: bool = False
+    gave_up: bool = False
+    stopped: bool = False
+
+
+def _send_batch(
+    sessions: sessionmaker[Session],
+    gateway: Gateway,
+    ids: list[int],
+    *,
+    clock: Clock,
+    policy: SendPolicy,
+    report: SendReport,
+    stop: threading.Event | None,
+    give_up: bool,
+) -> _Batch:
+    """Send one claimed batch. With give_up, a failure before the provider has answered any
+    call hands the rest back at once (the route is down: another route may take them)."""
+    result = _Batch()
+    with sessions() as session, session.begin():
+        ready = _prepare(session, ids, clock.now())
+        report.skipped += len(ids) - len(ready)
+        start = None
+        if policy.rate is not None and ready:
+            total = sum(segments for _, segments in ready)
+            start = reserve(
+                session, gateway=gateway.name, segments=total, rate=policy.rate, now=clock.now()
+            )
+    outcomes: list[tuple[int, dict[str, object]]] = []
+    spent = 0
+    for position, (sms, segments) in enumerate(ready):
+        result.stopped = stop is not None and stop.is_set()
+        if result.stopped or result.gave_up:
+            release(sessions, [s.message_id for s, _ in ready[position:]], now=clock.now())
+            break
+        if start is not None and policy.rate is not None:
+            due = start + timedelta(seconds=spent / policy.rate)
+            if due > clock.now():
+                policy.pace((due - clock.now()).total_seconds())
+            spent += segments
+        outcome = _call(gateway, sms, report)
+        result.called += 1
+        outcomes.append((sms.message_id, outcome))
+        down = outcome["status"] in _DOWN
+        result.answered = result.answered or not down
+        result.gave_up = give_up and down and not result.answered
+        if len(outcomes) >= RECORD_EVERY:
+            _record(sessions, gateway.name, outcomes, clock, policy)
+            outcomes = []
+    _record(sessions, gateway.name, outcomes, clock, policy)
+    return result
 
 
 def send_due(
@@ -282,53 +343,61 @@ def send_due(
     only: list[int] | None = None,
     policy: SendPolicy = SendPolicy(),
     stop: threading.Event | None = None,
+    failover: Failover | None = None,
 ) -> SendReport:
     """Send every message that is due now (or just those of `only`), batch by batch. Every row
     is committed as `sending` before its gateway call; outcomes are written every few messages
     (a crash in between leaves rows `sending`, settled later like any ambiguous send). When
-    stop is set, the rows claimed but not yet sent go back to the queue for another worker."""
+    stop is set, the rows claimed but not yet sent go back to the queue for another worker.
+    With a failover, each batch goes through the route the shared health state names, and the
+    primary's answers update that state."""
     report = SendReport()
     while not (stop and stop.is_set()):
+        route = pick(sessions, gateway, failover, clock.now()) if failover else Route(gateway)
         with sessions() as session, session.begin():
             ids = claim(
                 session,
                 worker=worker,
-                gateway=gateway.name,
+                gateway=route.gateway.name,
                 now=clock.now(),
-                limit=batch,
+                limit=1 if route.probe else batch,
                 only=only,
             )
         if not ids:
             return report
-        with sessions() as session, session.begin():
-            ready = _prepare(session, ids, clock.now())
-            report.skipped += len(ids) - len(ready)
-            start = None
-            if policy.rate is not None and ready:
-                total = sum(segments for _, segments in ready)
-                start = reserve(
-                    session, gateway=gateway.name, segments=total, rate=policy.rate, now=clock.now()
-                )
-        outcomes: list[tuple[int, dict[str, object]]] = []
-        spent = 0
-        for position, (sms, segments) in enumerate(ready):
-            if stop is not None and stop.is_set():
-                _record(sessions, gateway.name, outcomes, clock, policy)
-                release(sessions, [s.message_id for s, _ in ready[position:]], now=clock.now())
-                return report
-            if start is not None and policy.rate is not None:
-                due = start + timedelta(seconds=spent / policy.rate)
-                if due > clock.now():
-                    policy.pace((due - clock.now()).total_seconds())
-                spent += segments
-            outcomes.append((sms.message_id, _call(gateway, sms, report)))
-            if len(outcomes) >= RECORD_EVERY:
-                _record(sessions, gateway.name, outcomes, clock, policy)
-                outcomes = []
-        _record(sessions, gateway.name, outcomes, clock, policy)
-        if only is not None and len(ids) < batch:
+        on_primary = failover is not None and route.gateway is gateway
+        done = _send_batch(
+            sessions,
+            route.gateway,
+            ids,
+            clock=clock,
+            policy=policy,
+            report=report,
+            stop=stop,
+            give_up=on_primary,
+        )
+        if failover is not None and on_primary and done.called:
+            observe(sessions, gateway, failover, answered=done.answered, now=clock.now())
+            if done.gave_up and pick(sessions, gateway, failover, clock.now()).gateway is gateway:
+                return report  # still failing, not yet long enough to switch: the next pass
+            if route.probe and done.gave_up:
+                _retry_now(sessions, ids)  # the secondary takes the probe's message at once
+        if done.stopped:
+            return report
+        if only is not None and len(ids) < batch and not route.probe and not done.gave_up:
             return report  # every listed row was in this batch: no need to ask again
     return report
+
+
+def _retry_now(sessions: sessionmaker[Session], ids: list[int]) -> None:
+    """Make rows that went back to the queue due again without their backoff."""
+    with sessions() as session, session.begin():
+        session.execute(
+            update(OutboundMessage)
+            .where(OutboundMessage.id.in_(ids), OutboundMessage.status == MessageStatus.QUEUED)
+            .values(next_attempt_at=None)
+            .execution_options(synchronize_session=False)
+        )
 
 
 def release(sessions: sessionmaker[Session], ids: list[int], *, now: datetime) -> None:

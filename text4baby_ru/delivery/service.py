@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from text4baby_ru.clock import Clock
 from text4baby_ru.delivery.erasure import expire_pending
+from text4baby_ru.delivery.failover import Failover
 from text4baby_ru.delivery.models import MessageStatus, OutboundMessage
 from text4baby_ru.delivery.planner import PlanReport, Rules, plan, zones
 from text4baby_ru.delivery.sender import SendPolicy, SendReport, send_due
@@ -190,6 +191,7 @@ def run_pass(
     pending_retention: timedelta | None = None,
     lease: timedelta = LEASE,
     settle: timedelta = SETTLE,
+    failover: Failover | None = None,
 ) -> PassReport:
     """Plan (one process at a time), settle stale and ambiguous sends, then send what is due."""
     planned = plan_once(sessions, now=clock.now(), rules=rules) if plan_tips else None
@@ -199,15 +201,21 @@ def run_pass(
         if expired:
             log.info("erased %d enrollments left pending past the retention period", expired)
     stale = mark_stale(sessions, now=clock.now(), lease=lease)
-    reconciled = (
-        reconcile(
-            sessions, gateway, now=clock.now(), max_failures=policy.max_failures, settle=settle
-        )
-        if isinstance(gateway, ListingGateway)
-        else 0
+    # Each ambiguous send is settled with the gateway that was asked (its name is on the row).
+    routes = [gateway] if failover is None else [gateway, failover.secondary]
+    reconciled = sum(
+        reconcile(sessions, route, now=clock.now(), max_failures=policy.max_failures, settle=settle)
+        for route in routes
+        if isinstance(route, ListingGateway)
     )
     sent = send_due(
-        sessions=sessions, gateway=gateway, clock=clock, worker=worker, policy=policy, stop=stop
+        sessions=sessions,
+        gateway=gateway,
+        clock=clock,
+        worker=worker,
+        policy=policy,
+        stop=stop,
+        failover=failover,
     )
     report = PassReport(planned, stale, reconciled, sent)
     log.info("pass: %s", report.summary())

@@ -111,6 +111,22 @@ def _restart(state: State, today: date) -> Outcome:
     return Outcome(_reply("reply.restart_ask_date"), replace(state, status=S.PENDING, track=None))
 
 
+def join_with_date(state: State | None, dated: Dated, *, language: str) -> Outcome:
+    """A join with a date that a form has already read (the web page), confirmed by a code.
+
+    What a join word with that date does by SMS; a woman who stopped or was paused starts again
+    (the code is her explicit consent) with the date she has just given."""
+    if dated.stage not in (Stage.PREGNANCY, Stage.BABY):  # the form let a bad date through
+        return Outcome(_reply("reply.date_out_of_range"), state)
+    if state is None:
+        outcome = _apply_date(State(S.PENDING, language), dated, confirm=None)
+        return replace(outcome, new_enrollment=True)
+    if state.status in (S.PENDING, S.OPTED_OUT, S.PAUSED):
+        return _apply_date(replace(state, status=S.PENDING), dated, confirm=None)
+    key = "reply.already_baby" if state.track is Track.BABY else "reply.already_pregnancy"
+    return Outcome(_reply(key), state)
+
+
 def respond(parsed: Parsed, text: str, state: State | None, *, today: date) -> Outcome:
     """Her next replies and state, from what she wrote and where she stands."""
     command = parsed.command

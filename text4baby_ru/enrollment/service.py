@@ -10,8 +10,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from text4baby_ru.content.templates import Stage
-from text4baby_ru.enrollment.commands import Parsed, parse
-from text4baby_ru.enrollment.conversation import Outcome, Reply, State, respond
+from text4baby_ru.enrollment.commands import Command, Parsed, parse
+from text4baby_ru.enrollment.conversation import Outcome, Reply, State, join_with_date, respond
+from text4baby_ru.enrollment.dates import classify
 from text4baby_ru.enrollment.models import (
     CLOSED_STATUSES,
     Channel,
@@ -62,6 +63,14 @@ def _guess_language(parsed: Parsed, text: str) -> str:
     return "en" if has_latin and not has_cyrillic else "ru"
 
 
+@dataclass(frozen=True)
+class WebJoin:
+    """A join from the web page: her due date, or her baby's birth date when born is True."""
+
+    day: date
+    born: bool = False
+
+
 @dataclass
 class Handled:
     """The result of one inbound text for the delivery layer to act on."""
@@ -110,6 +119,7 @@ def _apply(
     phone: str,
     phone_hash: str,
     language: str,
+    channel: Channel,
     now: datetime,
 ) -> tuple[Person | None, Enrollment | None]:
     state = outcome.state
@@ -128,7 +138,7 @@ def _apply(
     person.language = Language(state.language)
     if outcome.new_enrollment or enrollment is None:
         enrollment = Enrollment(
-            person_id=person.id, channel=Channel.SMS, created_at=now, status=state.status
+            person_id=person.id, channel=channel, created_at=now, status=state.status
         )
         session.add(enrollment)
     if state.status is SubscriberStatus.ACTIVE and (
@@ -149,16 +159,21 @@ def _apply(
     return person, enrollment
 
 
-def handle_text(
-    session: Session, *, phone: str, body: str, now: datetime, hash_key: bytes
-) -> Handled:
-    """Run the conversation for one text from an allowed number and store what changed."""
-    phone_hash = keyed_hash(hash_key, phone)
+@dataclass(frozen=True)
+class _Loaded:
+    phone: str
+    phone_hash: str
+    person: Person | None
+    enrollment: Enrollment | None
+    state: State | None
+    today: date
+
+
+def _load(session: Session, phone: str, now: datetime, hash_key: bytes) -> _Loaded:
+    """Her person, current enrollment and state as the conversation sees it."""
     person = session.scalar(select(Person).where(Person.phone == phone))
     enrollment = current_enrollment(session, person.id) if person else None
-    zone = person.timezone if person else "Europe/Moscow"
-    today = local_today(now, zone)
-    parsed = parse(body)
+    today = local_today(now, person.timezone if person else "Europe/Moscow")
     state = (
         State(
             enrollment.status,
@@ -170,23 +185,39 @@ def handle_text(
         if person and enrollment
         else None
     )
-    outcome = respond(parsed, body, state, today=today)
+    return _Loaded(phone, keyed_hash(hash_key, phone), person, enrollment, state, today)
+
+
+def _settle(
+    session: Session,
+    loaded: _Loaded,
+    outcome: Outcome,
+    *,
+    fallback_language: str,
+    channel: Channel,
+    now: datetime,
+) -> Handled:
+    """Store an outcome of the conversation and say what the delivery layer must do."""
+    person = loaded.person
     language = (
         outcome.state.language
         if outcome.state
-        else (person.language.value if person else _guess_language(parsed, body))
+        else (person.language.value if person else fallback_language)
     )
     replies = list(outcome.replies)
-    if replies and not _allow_reply(session, phone_hash, today, automatic=outcome.counts_as_auto):
+    if replies and not _allow_reply(
+        session, loaded.phone_hash, loaded.today, automatic=outcome.counts_as_auto
+    ):
         replies = []
     person, enrollment = _apply(
         session,
         outcome,
         person=person,
-        enrollment=enrollment,
-        phone=phone,
-        phone_hash=phone_hash,
+        enrollment=loaded.enrollment,
+        phone=loaded.phone,
+        phone_hash=loaded.phone_hash,
         language=language,
+        channel=channel,
         now=now,
     )
     status = outcome.state.status if outcome.state else None
@@ -195,9 +226,45 @@ def handle_text(
         enrollment=enrollment,
         replies=replies,
         language=language,
-        stage=stage_of(enrollment, today),
+        stage=stage_of(enrollment, loaded.today),
         opted_out=status is SubscriberStatus.OPTED_OUT,
         ended=status is SubscriberStatus.ENDED,
+    )
+
+
+def handle_text(
+    session: Session, *, phone: str, body: str, now: datetime, hash_key: bytes
+) -> Handled:
+    """Run the conversation for one text from an allowed number and store what changed."""
+    loaded = _load(session, phone, now, hash_key)
+    parsed = parse(body)
+    outcome = respond(parsed, body, loaded.state, today=loaded.today)
+    fallback = _guess_language(parsed, body)
+    return _settle(
+        session, loaded, outcome, fallback_language=fallback, channel=Channel.SMS, now=now
+    )
+
+
+def handle_web(
+    session: Session,
+    *,
+    phone: str,
+    join: WebJoin | None,
+    language: str,
+    now: datetime,
+    hash_key: bytes,
+) -> Handled:
+    """A join (with her date) or, when join is None, a stop, confirmed on the web page by a code:
+    the same changes and replies as the SMS conversation makes."""
+    loaded = _load(session, phone, now, hash_key)
+    if join is None:
+        stop = Parsed(Command.STOP, None, "", language)
+        outcome = respond(stop, "", loaded.state, today=loaded.today)
+    else:
+        dated = classify(join.day.isoformat(), today=loaded.today, birth_word=join.born)
+        outcome = join_with_date(loaded.state, dated, language=language)
+    return _settle(
+        session, loaded, outcome, fallback_language=language, channel=Channel.WEB, now=now
     )
 
 

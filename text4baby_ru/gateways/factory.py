@@ -10,7 +10,7 @@ from text4baby_ru.gateways import kannel
 from text4baby_ru.gateways.base import Gateway
 from text4baby_ru.gateways.console import ConsoleGateway
 from text4baby_ru.gateways.twilio import TwilioGateway
-from text4baby_ru.settings import Settings, SettingsError
+from text4baby_ru.settings import GatewayName, Settings, SettingsError
 
 log = logging.getLogger(__name__)
 STATUS_PATH = "/sms/twilio/status"
@@ -30,11 +30,29 @@ def unreachable_from_outside(url: str) -> bool:
     )
 
 
-def build_gateway(settings: Settings, clock: Clock) -> Gateway:
-    """The configured gateway (console is the embedded default)."""
-    if settings.sms_gateway == "console":
+ABROAD = {"twilio"}  # routes whose provider is outside Russia
+
+
+def warn_if_abroad(name: str, role: str) -> None:
+    """One start-up line when a route sends her number and texts out of Russia."""
+    if name in ABROAD:
+        log.warning(
+            "the %s SMS route is %s, a provider outside Russia: each woman's number and the texts "
+            "about her pregnancy leave the country (152-FZ: cross-border transfer needs her "
+            "consent and a notice to Roskomnadzor), and she sees that provider's sender, not "
+            "our registered sender name",
+            role,
+            name,
+        )
+
+
+def build_gateway(settings: Settings, clock: Clock, name: GatewayName | None = None) -> Gateway:
+    """The gateway called name, by default the configured primary (console is the embedded
+    default); the secondary route is built by the same call with its name."""
+    name = name or settings.sms_gateway
+    if name == "console":
         return ConsoleGateway()
-    if settings.sms_gateway == "twilio":
+    if name == "twilio":
         assert settings.twilio_account_sid and settings.twilio_auth_token  # checked by Settings
         if unreachable_from_outside(settings.public_url):
             log.warning(
@@ -51,6 +69,6 @@ def build_gateway(settings: Settings, clock: Clock) -> Gateway:
             messaging_service_sid=settings.twilio_messaging_service_sid,
             clock=clock,
         )
-    if settings.sms_gateway == "kannel":
+    if name == "kannel":
         return kannel.from_settings(settings, clock)
-    raise SettingsError(f"T4B_SMS_GATEWAY: unknown gateway {settings.sms_gateway!r}")
+    raise SettingsError(f"T4B_SMS_GATEWAY: unknown gateway {name!r}")

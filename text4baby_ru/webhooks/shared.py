@@ -19,7 +19,7 @@ log = logging.getLogger(__name__)
 def send_replies(runtime: Runtime, ids: list[int], outside: tuple[str, str] | None) -> None:
     """Send the replies of one inbound text right after answering the webhook (together with
     those of other requests arriving meanwhile)."""
-    runtime.replies.send(ids)
+    runtime.send_now(ids)
     if outside is not None:
         phone, text = outside
         try:
