@@ -49,7 +49,8 @@ def pseudonymous_export(
     response_class=Response,
     description=(
         "Prometheus text exposition, computed at each scrape from SQL aggregates: "
-        "`t4b_enrollments{status,track}`, `t4b_outbox_messages{status}`, "
+        "`t4b_enrollments{status,track}`, `t4b_outbox_messages{status}` (queued, sending, sent, "
+        "unknown), "
         "`t4b_outbox_oldest_queued_age_seconds` (how long the oldest message that is due has "
         "waited in the queue), `t4b_last_tip_planned_timestamp_seconds`. Aggregates only, never "
         "a number or a text, so it takes no token, as Prometheus scrapes; keep it off the "

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Subquery, case, func, literal, select
+from sqlalchemy import Subquery, case, func, literal, literal_column, select
 from sqlalchemy.sql.elements import ColumnElement
 
 from text4baby_ru.delivery.models import MessageKind, MessageStatus, OutboundMessage
@@ -59,7 +59,8 @@ def tip_counts() -> Subquery:
             ).label("queued"),
             func.sum(case((status == MessageStatus.UNKNOWN, 1), else_=0)).label("unknown"),
         )
-        .where(OutboundMessage.kind == MessageKind.TIP)
+        # Literal, so SQLite sees the partial index's own condition (a bound value hides it).
+        .where(OutboundMessage.kind == literal_column(f"'{MessageKind.TIP.value}'"))
         .group_by(OutboundMessage.enrollment_id)
         .subquery("tips")
     )
