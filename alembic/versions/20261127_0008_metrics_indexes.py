@@ -1,4 +1,4 @@
-"""metrics indexes: messages by day and status, tips by enrollment, enrollments by day
+"""metrics indexes: messages by day and status, tips by enrollment, failures, enrollments by day
 
 Revision ID: 0008
 Revises: 0005
@@ -29,10 +29,18 @@ def upgrade() -> None:
         sqlite_where=sa.text("kind = 'tip'"),
         postgresql_where=sa.text("kind = 'tip'"),
     )
+    op.create_index(
+        "ix_outbound_messages_failures",
+        "outbound_messages",
+        ["created_at", "error_code"],
+        sqlite_where=sa.text("status IN ('failed', 'undelivered')"),
+        postgresql_where=sa.text("status IN ('failed', 'undelivered')"),
+    )
     op.create_index("ix_enrollments_created_at", "enrollments", ["created_at"])
 
 
 def downgrade() -> None:
     op.drop_index("ix_enrollments_created_at", table_name="enrollments")
+    op.drop_index("ix_outbound_messages_failures", table_name="outbound_messages")
     op.drop_index("ix_outbound_messages_tips", table_name="outbound_messages")
     op.drop_index("ix_outbound_messages_created_status", table_name="outbound_messages")

@@ -59,9 +59,15 @@ class OutboundMessage(Base):
         UniqueConstraint("gateway", "provider_sid"),
         Index("ix_outbound_messages_status_due", "status", "due_at"),
         # For the metrics: messages per day by status and segments (read from the index alone),
-        # and each enrollment's tips by status (dose received, who is behind).
+        # each enrollment's tips by status (dose received, who is behind), the error codes.
         Index("ix_outbound_messages_created_status", "created_at", "status", "segments"),
         partial_index("ix_outbound_messages_tips", "enrollment_id", "status", where="kind = 'tip'"),
+        partial_index(
+            "ix_outbound_messages_failures",
+            "created_at",
+            "error_code",
+            where="status IN ('failed', 'undelivered')",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

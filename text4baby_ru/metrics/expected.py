@@ -52,12 +52,12 @@ def tip_counts() -> Subquery:
         select(
             OutboundMessage.enrollment_id.label("enrollment_id"),
             func.count().label("planned"),
-            func.sum(case((status == MessageStatus.DELIVERED, 1), else_=0)).label("delivered"),
-            func.sum(case((status.in_(ACCEPTED), 1), else_=0)).label("sent"),
-            func.sum(
-                case((status.in_((MessageStatus.QUEUED, MessageStatus.SENDING)), 1), else_=0)
-            ).label("queued"),
-            func.sum(case((status == MessageStatus.UNKNOWN, 1), else_=0)).label("unknown"),
+            func.count().filter(status == MessageStatus.DELIVERED).label("delivered"),
+            func.count().filter(status.in_(ACCEPTED)).label("sent"),
+            func.count()
+            .filter(status.in_((MessageStatus.QUEUED, MessageStatus.SENDING)))
+            .label("queued"),
+            func.count().filter(status == MessageStatus.UNKNOWN).label("unknown"),
         )
         # Literal, so SQLite sees the partial index's own condition (a bound value hides it).
         .where(OutboundMessage.kind == literal_column(f"'{MessageKind.TIP.value}'"))
