@@ -266,6 +266,8 @@ def test_distributions_agree_with_the_pure_stage_function(
         "metric=enrollments&from=2025-01-01&to=2026-11-01",
         "metric=enrollments&from=2026-11-01&to=2026-11-02&interval=month",
         "metric=enrollments&to=2026-11-02",
+        "metric=enrollments&from=9999-12-30&to=9999-12-31",
+        "metric=enrollments&from=1999-12-30&to=2000-01-02",
     ],
 )
 def test_bad_requests_get_a_422_with_the_reason(
@@ -275,3 +277,11 @@ def test_bad_requests_get_a_422_with_the_reason(
         f"/api/v1/metrics/timeseries?{query}", headers=bearer(session, clock, Role.VIEWER)
     )
     assert response.status_code == 422 and response.json()["detail"]
+
+
+def test_a_summary_of_impossible_dates_is_a_422(
+    client: TestClient, session: Session, clock: FixedClock
+) -> None:
+    viewer = bearer(session, clock, Role.VIEWER)
+    response = client.get("/api/v1/metrics/summary?to=9999-12-31", headers=viewer)
+    assert response.status_code == 422 and "between" in response.json()["detail"]

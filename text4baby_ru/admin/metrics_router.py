@@ -11,7 +11,6 @@ from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse, Response
 
 from text4baby_ru.deps import AdminUser, AnyUser, ClockDep, SessionDep, SettingsDep
-from text4baby_ru.errors import Invalid
 from text4baby_ru.keys import secret_key
 from text4baby_ru.metrics import tables
 from text4baby_ru.metrics.behind import behind
@@ -20,7 +19,7 @@ from text4baby_ru.metrics.definitions import DAY, DEFINITIONS, SUPPRESSION
 from text4baby_ru.metrics.distribution import distribution
 from text4baby_ru.metrics.dose import dose
 from text4baby_ru.metrics.summary import summary
-from text4baby_ru.metrics.timeseries import METRICS, check_range, timeseries
+from text4baby_ru.metrics.timeseries import METRICS, check_dates, check_range, timeseries
 from text4baby_ru.settings import Settings
 
 router = APIRouter(prefix="/api/v1/metrics", tags=["metrics"])
@@ -80,8 +79,7 @@ def get_summary(
     end: date | None = Query(None, alias="to"),
     format: Format = FORMAT,
 ) -> Response:
-    if start and end and start > end:
-        raise Invalid("`from` is after `to`")
+    check_dates(start, end)
     result = summary(session, start=start, end=end, segment_price=settings.segment_price)
     return _answer(result, format, "summary", tables.summary_csv)
 

@@ -15,6 +15,7 @@ from sqlalchemy.sql.elements import ColumnElement
 
 REPORT_ZONE = ZoneInfo("Europe/Moscow")  # a day of the report is a Moscow calendar day
 EPOCH = date(2000, 1, 3)  # a Monday
+LAST_DAY = date(2999, 12, 31)  # the last day a report may name
 _EPOCH_JULIAN = 2451546.5  # julianday('2000-01-03') in SQLite
 _EPOCH_UNIX_DAY = 10959  # days from 1970-01-01 to 2000-01-03
 MOSCOW_OFFSET = 3 * 3600  # Moscow has kept UTC+3 all year since 2014

@@ -44,12 +44,20 @@ class Range:
         return n if self.interval == "day" else days.monday(n)
 
 
+def check_dates(start: date | None, end: date | None) -> None:
+    """A 422 with the reason for dates out of order or outside the years reports can cover."""
+    for day in (start, end):
+        if day is not None and not days.EPOCH <= day <= days.LAST_DAY:
+            raise Invalid(f"dates must lie between {days.EPOCH} and {days.LAST_DAY}")
+    if start and end and start > end:
+        raise Invalid("`from` is after `to`")
+
+
 def check_range(start: date, end: date, interval: str) -> Range:
     """The range, or a 422 with the reason."""
     if interval not in ("day", "week"):
         raise Invalid("`interval` must be day or week")
-    if start > end:
-        raise Invalid("`from` is after `to`")
+    check_dates(start, end)
     if (end - start).days + 1 > MAX_DAYS:
         raise Invalid(f"the range is longer than {MAX_DAYS} days")
     return Range(start, end, interval)  # type: ignore[arg-type]
