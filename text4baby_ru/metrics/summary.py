@@ -26,8 +26,8 @@ def _window(column: Any, start: date | None, end: date | None) -> list[Any]:
 def _median_seconds_to_deliver(
     session: Session, start: date | None, end: date | None, n: int
 ) -> float | None:
-    """The median of delivered_at - sent_at over the n delivered messages (both recorded); on
-    PostgreSQL, past MEDIAN_SAMPLE of them, over a random sample of the table's pages."""
+    """The median of delivered_at - sent_at over the n delivered messages (both recorded); past
+    MEDIAN_SAMPLE of them, over a sample: random pages on PostgreSQL, every k-th id on SQLite."""
     postgres = session.get_bind().dialect.name == "postgresql"
     m = (
         aliased(OutboundMessage, tablesample(OutboundMessage, 100.0 * MEDIAN_SAMPLE / n))
@@ -47,6 +47,9 @@ def _median_seconds_to_deliver(
         )
         return None if median is None else round(float(median), 1)
     seconds = (func.julianday(m.delivered_at) - func.julianday(m.sent_at)) * 86400
+    if n > MEDIAN_SAMPLE:
+        # Every k-th message by id: sorting them all took 23 s at a million.
+        delivered.append(m.id % (n // MEDIAN_SAMPLE + 1) == 0)
     n = session.scalar(select(func.count()).where(*delivered)) or 0
     if not n:
         return None
