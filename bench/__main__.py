@@ -1,8 +1,12 @@
 """`python -m bench`: run the benchmarks, print a table, write bench/results.json.
 
-python -m bench                 # planner 10k/100k/1M, sender 20k, webhook 20 s, both databases
+python -m bench                 # planner 10k/100k/1M, sender 20k, webhook 20 s, metrics, both databases
 python -m bench --quick         # tiny sizes, under a minute (what the tests run)
 python -m bench --only planner --sizes 100000 --databases sqlite
+python -m bench --only metrics --databases postgresql   # 1M subscribers, 10M outbound rows
+
+A run of some benchmarks keeps the other benchmarks' rows of results.json (each row names its
+commit and time).
 python -m bench --profile       # also save where the planner's time goes (cProfile)
 """
 
@@ -17,7 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench import planner, sender, webhook
+from bench import metrics, planner, sender, webhook
 from bench.common import ROOT, machine, pg_version
 
 
@@ -50,6 +54,11 @@ def _table(rows: list[dict[str, Any]]) -> str:
                 f"p50 {r['inbound_p50_ms']} ms  p95 {r['inbound_p95_ms']} ms  p99 {r['inbound_p99_ms']} ms  "
                 f"errors {r['inbound_errors']}  | /healthz {r['healthz_requests_per_second']} req/s  x{r['ratio_to_floor']}"
             )
+        elif r["benchmark"] == "metrics":
+            lines.append(
+                f"metrics  {r['database']:<10} {r['subscribers']:>9,} subscribers, {r['outbound_messages']:,} messages: "
+                f"slowest query {r['slowest_seconds']:.3f} s (median of {r['repeats']})"
+            )
     return "\n".join(lines)
 
 
@@ -60,7 +69,12 @@ def main() -> None:
     )
     parser.add_argument("--quick", action="store_true", help="tiny sizes (for tests and CI)")
     parser.add_argument(
-        "--only", default="planner,sender,webhook", help="comma-separated benchmarks"
+        "--only", default="planner,sender,webhook,metrics", help="comma-separated benchmarks"
+    )
+    parser.add_argument(
+        "--metrics-sizes",
+        default=None,
+        help="subscribers for the metrics benchmark as sqlite,postgresql (default 100000,1000000)",
     )
     parser.add_argument("--sizes", default=None, help="planner sizes, comma-separated")
     parser.add_argument(
@@ -81,6 +95,13 @@ def main() -> None:
         else ([2_000] if args.quick else [10_000, 100_000, 1_000_000])
     )
     only = set(args.only.split(","))
+    metric_sizes = dict(
+        zip(
+            ("sqlite", "postgresql"),
+            [int(s) for s in (args.metrics_sizes or "100000,1000000").split(",")],
+            strict=True,
+        )
+    )
     rows: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory(prefix="t4b-bench-") as tmp:
         folder = Path(tmp)
@@ -95,19 +116,42 @@ def main() -> None:
             if "webhook" in only and kind == "sqlite":
                 rows.append(webhook.run(kind, 3 if args.quick else 20, folder))
                 print(_table(rows[-1:]), flush=True)
+            if "metrics" in only:
+                size = 2_000 if args.quick else metric_sizes[kind]
+                rows.append(metrics.run(kind, size, folder, repeats=1 if args.quick else 3))
+                print(_table(rows[-1:]), flush=True)
         if args.profile:
             _profile(folder, sizes[-1])
+    when, commit = datetime.now(UTC).isoformat(timespec="seconds"), _commit()
+    for r in rows:
+        r.update(commit=commit, when=when)
     result = {
-        "when": datetime.now(UTC).isoformat(timespec="seconds"),
-        "commit": _commit(),
+        "when": when,
+        "commit": commit,
         "quick": args.quick,
         "machine": machine(),
-        "results": rows,
+        "results": rows if args.quick else _merged(Path(args.output), rows),
     }
     Path(args.output).write_text(
         json.dumps(result, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
     )
     print(f"\nwrote {args.output}")
+
+
+def _merged(output: Path, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """This run's rows, and the earlier rows of the benchmarks and databases it did not run."""
+    if not output.exists():
+        return rows
+    earlier = json.loads(output.read_text(encoding="utf-8"))
+    if earlier.get("quick"):
+        return rows
+    ran = {(r["benchmark"], r["database"]) for r in rows}
+    kept = [
+        {"commit": earlier.get("commit"), "when": earlier.get("when")} | r
+        for r in earlier.get("results", [])
+        if (r["benchmark"], r["database"]) not in ran
+    ]
+    return kept + rows
 
 
 def _profile(folder: Path, size: int) -> None:

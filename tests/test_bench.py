@@ -27,7 +27,7 @@ def test_the_quick_benchmark_runs_and_reports_each_figure_against_its_floor(tmp_
     report = json.loads(out.read_text())
     assert report["machine"]["cores"] and report["commit"]
     kinds = {r["benchmark"]: r for r in report["results"]}
-    assert set(kinds) == {"planner", "sender", "webhook"}
+    assert set(kinds) == {"planner", "sender", "webhook", "metrics"}
     planner = kinds["planner"]
     assert (
         planner["outbox_rows"] > 0
@@ -41,3 +41,9 @@ def test_the_quick_benchmark_runs_and_reports_each_figure_against_its_floor(tmp_
         kinds["webhook"]["inbound_errors"] == 0
         and kinds["webhook"]["healthz_requests_per_second"] > 0
     )
+    metrics = kinds["metrics"]
+    assert metrics["outbound_messages"] == 10 * metrics["subscribers"] > 0
+    assert {"dose received", "who is behind (100)", "prometheus scrape"} <= set(
+        metrics["median_seconds"]
+    )
+    assert all(seconds > 0 for seconds in metrics["median_seconds"].values())

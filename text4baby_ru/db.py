@@ -93,8 +93,13 @@ def enum_column(enum_cls: type[enum.StrEnum], name: str) -> tuple[StrEnumType, C
 
 def partial_unique(name: str, *columns: str, where: str) -> Index:
     """A unique index over the rows matching where (both databases support partial indexes)."""
+    return partial_index(name, *columns, where=where, unique=True)
+
+
+def partial_index(name: str, *columns: str, where: str, unique: bool = False) -> Index:
+    """An index over the rows matching where (both databases support partial indexes)."""
     return Index(
-        name, *columns, unique=True, sqlite_where=text(where), postgresql_where=text(where)
+        name, *columns, unique=unique, sqlite_where=text(where), postgresql_where=text(where)
     )
 
 

@@ -18,6 +18,9 @@ CONTENT = {Role.ADMIN, Role.EDITOR, Role.REVIEWER}
 MATRIX = {
     ("GET", "/api/v1/me"): ALL,
     ("GET", "/api/v1/metrics/summary"): ALL,
+    ("GET", "/api/v1/metrics/timeseries"): ALL,
+    ("GET", "/api/v1/metrics/distribution"): ALL,
+    ("GET", "/api/v1/metrics/dose"): ALL,
     ("GET", "/api/v1/messages"): CONTENT,
     ("GET", "/api/v1/messages/{key}"): CONTENT,
     ("PATCH", "/api/v1/messages/{key}"): CONTENT,

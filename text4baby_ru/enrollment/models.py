@@ -83,6 +83,7 @@ class Enrollment(Base):
             "uq_enrollments_open_person", "person_id", where="status NOT IN ('completed', 'ended')"
         ),
         Index("ix_enrollments_status_track", "status", "track"),
+        Index("ix_enrollments_created_at", "created_at"),  # enrollments per day (metrics)
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

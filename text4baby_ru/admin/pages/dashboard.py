@@ -14,7 +14,8 @@ from fastapi.responses import HTMLResponse, Response
 
 from text4baby_ru.admin.pages.web import PageDep
 from text4baby_ru.deps import ANY_ROLE, ClockDep, SessionDep
-from text4baby_ru.metrics.summary import REPORT_ZONE, summary
+from text4baby_ru.metrics.days import REPORT_ZONE
+from text4baby_ru.metrics.summary import summary
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
 DEFAULT_DAYS = 28

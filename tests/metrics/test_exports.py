@@ -1,0 +1,105 @@
+"""The evaluators' pseudonymous export, the Prometheus gauges, and no phone number anywhere in
+any metrics output."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections import Counter
+
+from fastapi.testclient import TestClient
+from prometheus_client.parser import text_string_to_metric_families
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from tests.admin.test_content_api import bearer
+from tests.metrics.builders import moscow_day
+from tests.metrics.scenario import build
+from text4baby_ru.audit.models import AuditEvent
+from text4baby_ru.auth.models import Role
+from text4baby_ru.clock import FixedClock
+from text4baby_ru.delivery.models import OutboundMessage
+
+
+def test_the_pseudonymous_export_has_every_row_and_no_number_or_text(
+    client: TestClient, session: Session, clock: FixedClock
+) -> None:
+    women = build(session, moscow_day(clock.now()))
+    session.commit()
+    admin = bearer(session, clock, Role.ADMIN)
+    response = client.get("/api/v1/exports/pseudonymous", headers=admin)
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/csv")
+    rows = list(csv.DictReader(io.StringIO(response.text)))
+    kinds = Counter(r["record"] for r in rows)
+    messages = session.scalar(select(func.count()).select_from(OutboundMessage))
+    assert kinds == {"enrollment": len(women), "message": messages}
+    first = next(r for r in rows if r["enrollment"] == str(women[0].enrollment.id))
+    assert first["due_week"] == "2027-W17" and first["track"] == "pregnancy"
+    assert first["enrolled_on"] == "2026-11-02" and first["channel"] == "sms"
+    pseudonyms = {r["subscriber"] for r in rows if r["record"] == "enrollment"}
+    assert len(pseudonyms) == len(women)
+    assert {r["subscriber"] for r in rows if r["record"] == "message"} <= pseudonyms
+    assert "Текст совета" not in response.text
+    assert not any(w.phone[1:] in response.text for w in women)
+    events = session.scalars(select(AuditEvent).where(AuditEvent.action == "export")).all()
+    assert [e.entity for e in events] == ["pseudonymous_export"]
+
+
+def test_prometheus_gauges_parse_and_match_the_database(
+    client: TestClient, session: Session, clock: FixedClock
+) -> None:
+    women = build(session, moscow_day(clock.now()))
+    session.commit()
+    response = client.get("/metrics")
+    assert response.status_code == 200
+    families = {f.name: f for f in text_string_to_metric_families(response.text)}
+    enrollments = {
+        (s.labels["status"], s.labels["track"]): s.value
+        for s in families["t4b_enrollments"].samples
+    }
+    by_status = Counter((str(w.enrollment.status), str(w.enrollment.track)) for w in women)
+    assert {k: v for k, v in enrollments.items() if v} == dict(by_status)
+    outbox = {s.labels["status"]: s.value for s in families["t4b_outbox_messages"].samples}
+    stored = Counter(str(s) for s in session.scalars(select(OutboundMessage.status)))
+    in_flight = {"queued", "sending", "sent", "unknown"}
+    assert outbox == {s: stored[s] for s in in_flight} and outbox["queued"] == 1
+    # The queued tip of the "queued" woman was due at 07:00 UTC on 27 November.
+    age = families["t4b_outbox_oldest_queued_age_seconds"].samples[0].value
+    assert age == 3 * 24 * 3600
+    last = families["t4b_last_tip_planned_timestamp_seconds"].samples[0].value
+    assert last == session.scalar(select(func.max(OutboundMessage.created_at))).timestamp()
+
+
+def test_no_metrics_output_shows_a_phone_number(
+    client: TestClient, session: Session, clock: FixedClock
+) -> None:
+    women = build(session, moscow_day(clock.now()))
+    session.commit()
+    admin = bearer(session, clock, Role.ADMIN)
+    paths = [
+        "/api/v1/metrics/summary",
+        "/api/v1/metrics/dose",
+        "/api/v1/metrics/behind",
+        "/api/v1/metrics/distribution?metric=active_by_week",
+        "/api/v1/metrics/distribution?metric=optouts_by_week",
+        *(
+            f"/api/v1/metrics/timeseries?metric={m}&from=2026-10-01&to=2026-12-31"
+            for m in ("enrollments", "optouts", "messages", "delivery_rate", "segments")
+        ),
+    ]
+    outputs = [
+        client.get("/metrics").text,
+        client.get("/api/v1/exports/pseudonymous", headers=admin).text,
+    ]
+    for path in paths:
+        for fmt in ("json", "csv"):
+            sep = "&" if "?" in path else "?"
+            response = client.get(f"{path}{sep}format={fmt}", headers=admin)
+            assert response.status_code == 200, path
+            outputs.append(response.text)
+    everything = "\n".join(outputs)
+    for w in women:
+        national = w.phone[2:]  # 916 000 xx xx
+        assert national not in everything
+    assert not re.search(r"\+7\d{10}", everything)

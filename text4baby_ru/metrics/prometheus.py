@@ -1,0 +1,102 @@
+"""Prometheus gauges computed at scrape time from SQL aggregates, so every process that
+answers /metrics tells the same story (no counters kept in one process's memory)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime
+
+from prometheus_client.core import GaugeMetricFamily, Metric
+from prometheus_client.registry import Collector, CollectorRegistry
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from text4baby_ru.delivery.models import MessageKind, MessageStatus, OutboundMessage
+from text4baby_ru.enrollment.models import Enrollment, SubscriberStatus
+
+# Messages with a final status are history (the API's metrics count them): counting millions of
+# them at every scrape would cost the database a full index scan each time.
+IN_FLIGHT = (
+    MessageStatus.QUEUED,
+    MessageStatus.SENDING,
+    MessageStatus.SENT,
+    MessageStatus.UNKNOWN,
+)
+
+
+class DatabaseCollector(Collector):
+    """Enrollments by status and track, the outbox by status, the age of the oldest message
+    due but still queued, and when the planner last queued a tip."""
+
+    def __init__(self, sessions: sessionmaker[Session], *, now: datetime) -> None:
+        self.sessions = sessions
+        self.now = now
+
+    def collect(self) -> Iterator[Metric]:
+        with self.sessions() as session:
+            yield from self._enrollments(session)
+            yield from self._outbox(session)
+
+    def _enrollments(self, session: Session) -> Iterator[Metric]:
+        gauge = GaugeMetricFamily(
+            "t4b_enrollments",
+            "Enrollments by current status and track (none: no dates yet)",
+            labels=["status", "track"],
+        )
+        counts = {(s.value, t): 0 for s in SubscriberStatus for t in ("pregnancy", "baby", "none")}
+        for status, track, n in session.execute(
+            select(Enrollment.status, Enrollment.track, func.count()).group_by(
+                Enrollment.status, Enrollment.track
+            )
+        ):
+            counts[(status.value, str(track) if track else "none")] = n
+        for (status_name, track_name), n in sorted(counts.items()):
+            gauge.add_metric([status_name, track_name], n)
+        yield gauge
+
+    def _outbox(self, session: Session) -> Iterator[Metric]:
+        gauge = GaugeMetricFamily(
+            "t4b_outbox_messages",
+            "Messages still in the outbox (queued, sending, sent awaiting a delivery report, "
+            "unknown) by status",
+            labels=["status"],
+        )
+        counts = dict.fromkeys(IN_FLIGHT, 0)
+        for status, n in session.execute(
+            select(OutboundMessage.status, func.count())
+            .where(OutboundMessage.status.in_(IN_FLIGHT))
+            .group_by(OutboundMessage.status)
+        ):
+            counts[status] = n
+        for status, n in counts.items():
+            gauge.add_metric([status.value], n)
+        yield gauge
+        oldest = session.scalar(
+            select(func.min(OutboundMessage.due_at)).where(
+                OutboundMessage.status == MessageStatus.QUEUED,
+                OutboundMessage.due_at <= self.now,
+            )
+        )
+        yield GaugeMetricFamily(
+            "t4b_outbox_oldest_queued_age_seconds",
+            "Seconds since the oldest message that is due and still queued was due (0: none)",
+            value=max(0.0, (self.now - oldest).total_seconds()) if oldest else 0.0,
+        )
+        last = session.scalar(
+            select(func.max(OutboundMessage.created_at)).where(
+                OutboundMessage.kind == MessageKind.TIP
+            )
+        )
+        yield GaugeMetricFamily(
+            "t4b_last_tip_planned_timestamp_seconds",
+            "Unix time the planner last queued a tip (0: never)",
+            value=last.timestamp() if last else 0.0,
+        )
+
+
+def registry_for(sessions: sessionmaker[Session], *, now: datetime) -> CollectorRegistry:
+    """A registry holding only the database's gauges (no process metrics: several processes
+    would each report their own)."""
+    registry = CollectorRegistry(auto_describe=False)
+    registry.register(DatabaseCollector(sessions, now=now))
+    return registry

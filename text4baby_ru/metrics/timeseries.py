@@ -1,0 +1,214 @@
+"""Metrics over time: one SQL aggregate per metric, grouped by Moscow day, then by week."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Literal
+
+from sqlalchemy import and_, func, select
+from sqlalchemy.orm import Session
+
+from text4baby_ru.delivery.models import MessageStatus, OutboundMessage
+from text4baby_ru.enrollment.models import Channel, Enrollment, Person, SubscriberStatus
+from text4baby_ru.errors import Invalid
+from text4baby_ru.metrics import days
+from text4baby_ru.metrics.definitions import DAY, DEFINITIONS
+
+Interval = Literal["day", "week"]
+MAX_DAYS = 400
+CHANNEL_NAMES = {Channel.SMS: "sms", Channel.IMPORT: "clinic", Channel.WEB: "web"}
+FINAL = (MessageStatus.DELIVERED, MessageStatus.UNDELIVERED, MessageStatus.FAILED)
+ACCEPTED = (MessageStatus.SENT, MessageStatus.DELIVERED, MessageStatus.UNDELIVERED)
+Daily = dict[str, dict[int, float]]  # series -> day number -> value
+
+
+@dataclass(frozen=True)
+class Range:
+    """A checked range of Moscow days."""
+
+    start: date
+    end: date
+    interval: Interval
+
+    def buckets(self) -> list[int]:
+        """The day numbers of each point: every day, or every week's Monday."""
+        first, last = days.number(self.start), days.number(self.end)
+        if self.interval == "day":
+            return list(range(first, last + 1))
+        return list(range(days.monday(first), last + 1, 7))
+
+    def bucket(self, n: int) -> int:
+        return n if self.interval == "day" else days.monday(n)
+
+
+def check_dates(start: date | None, end: date | None) -> None:
+    """A 422 with the reason for dates out of order or outside the years reports can cover."""
+    for day in (start, end):
+        if day is not None and not days.EPOCH <= day <= days.LAST_DAY:
+            raise Invalid(f"dates must lie between {days.EPOCH} and {days.LAST_DAY}")
+    if start and end and start > end:
+        raise Invalid("`from` is after `to`")
+
+
+def check_range(start: date, end: date, interval: str) -> Range:
+    """The range, or a 422 with the reason."""
+    if interval not in ("day", "week"):
+        raise Invalid("`interval` must be day or week")
+    check_dates(start, end)
+    if (end - start).days + 1 > MAX_DAYS:
+        raise Invalid(f"the range is longer than {MAX_DAYS} days")
+    return Range(start, end, interval)  # type: ignore[arg-type]
+
+
+def _in_range(column: Any, where: Range) -> Any:
+    low, high = days.bounds(where.start, where.end)
+    return and_(column >= low, column < high)
+
+
+def _enrollments(session: Session, where: Range, dialect: str, _: float) -> Daily:
+    day = days.of_instant(Enrollment.created_at, dialect)
+    query = (
+        select(day, Person.language, Enrollment.channel, func.count())
+        .join(Person, Person.id == Enrollment.person_id)
+        .where(_in_range(Enrollment.created_at, where), Enrollment.activated_at.is_not(None))
+        .group_by(day, Person.language, Enrollment.channel)
+    )
+    out: Daily = defaultdict(lambda: defaultdict(float))
+    for n, language, channel, count in session.execute(query):
+        out[str(language)][n] += count
+        out[CHANNEL_NAMES[channel]][n] += count
+    return out
+
+
+def _leavers(
+    name: str, column: Any, *conditions: Any
+) -> Callable[[Session, Range, str, float], Daily]:
+    def daily(session: Session, where: Range, dialect: str, _: float) -> Daily:
+        day = days.of_instant(column, dialect)
+        query = select(day, func.count()).where(*conditions, _in_range(column, where)).group_by(day)
+        return {name: {n: count for n, count in session.execute(query)}}
+
+    return daily
+
+
+def _messages_by_status(session: Session, where: Range, dialect: str) -> Daily:
+    day = days.of_instant(OutboundMessage.created_at, dialect)
+    query = (
+        select(day, OutboundMessage.status, func.count(), func.sum(OutboundMessage.segments))
+        .where(_in_range(OutboundMessage.created_at, where))
+        .group_by(day, OutboundMessage.status)
+    )
+    out: Daily = defaultdict(dict)
+    for n, status, count, segments in session.execute(query):
+        out[status.value][n] = count
+        if status in ACCEPTED:
+            out["segments"][n] = out["segments"].get(n, 0) + (segments or 0)
+    return out
+
+
+def _messages(session: Session, where: Range, dialect: str, _: float) -> Daily:
+    by_status = _messages_by_status(session, where, dialect)
+    return {s.value: by_status.get(s.value, {}) for s in MessageStatus}
+
+
+def _segments(session: Session, where: Range, dialect: str, price: float) -> Daily:
+    segments = _messages_by_status(session, where, dialect).get("segments", {})
+    return {"segments": segments, "cost": {n: v * price for n, v in segments.items()}}
+
+
+def _delivery_parts(session: Session, where: Range, dialect: str, _: float) -> Daily:
+    by_status = _messages_by_status(session, where, dialect)
+    final: dict[int, float] = defaultdict(float)
+    for status in FINAL:
+        for n, count in by_status.get(status.value, {}).items():
+            final[n] += count
+    return {"delivered": by_status.get(MessageStatus.DELIVERED.value, {}), "final": final}
+
+
+@dataclass(frozen=True)
+class Metric:
+    """How to compute a metric's daily figures and the names of its series."""
+
+    series: tuple[str, ...]
+    daily: Callable[[Session, Range, str, float], Daily]
+
+
+METRICS: dict[str, Metric] = {
+    "enrollments": Metric(("ru", "en", "sms", "clinic", "web"), _enrollments),
+    "optouts": Metric(
+        ("optouts",),
+        _leavers("optouts", Enrollment.updated_at, Enrollment.status == SubscriberStatus.OPTED_OUT),
+    ),
+    "completions": Metric(
+        ("completions",),
+        _leavers(
+            "completions", Enrollment.ended_at, Enrollment.status == SubscriberStatus.COMPLETED
+        ),
+    ),
+    "losses": Metric(
+        ("losses",),
+        _leavers(
+            "losses",
+            Enrollment.ended_at,
+            Enrollment.status == SubscriberStatus.ENDED,
+            Enrollment.end_reason == "loss",
+        ),
+    ),
+    "messages": Metric(tuple(s.value for s in MessageStatus), _messages),
+    "delivery_rate": Metric(("delivery_rate",), _delivery_parts),
+    "segments": Metric(("segments", "cost"), _segments),
+}
+
+
+def _bucketed(values: dict[int, float], where: Range) -> dict[int, float]:
+    out: dict[int, float] = defaultdict(float)
+    for n, v in values.items():
+        out[where.bucket(n)] += v
+    return out
+
+
+def _number(value: float) -> int | float:
+    return int(value) if float(value).is_integer() else round(value, 4)
+
+
+def timeseries(
+    session: Session, *, metric: str, where: Range, segment_price: float
+) -> dict[str, Any]:
+    """The metric's series with a point for every day or week of the range (zeros included)."""
+    spec = METRICS.get(metric)
+    if spec is None:
+        raise Invalid(f"unknown metric {metric!r}; one of: {', '.join(METRICS)}")
+    dialect = session.get_bind().dialect.name
+    daily = spec.daily(session, where, dialect, segment_price)
+    buckets = where.buckets()
+    series = []
+    if metric == "delivery_rate":
+        delivered = _bucketed(daily["delivered"], where)
+        final = _bucketed(daily["final"], where)
+        points = [
+            {
+                "date": days.from_number(b).isoformat(),
+                "value": round(delivered.get(b, 0) / final[b], 4) if final.get(b) else None,
+            }
+            for b in buckets
+        ]
+        series.append({"name": "delivery_rate", "points": points})
+    else:
+        for name in spec.series:
+            values = _bucketed(daily.get(name, {}), where)
+            points = [
+                {"date": days.from_number(b).isoformat(), "value": _number(values.get(b, 0))}
+                for b in buckets
+            ]
+            series.append({"name": name, "points": points})
+    return {
+        "metric": metric,
+        "interval": where.interval,
+        "from": where.start.isoformat(),
+        "to": where.end.isoformat(),
+        "definition": f"{DEFINITIONS[metric]} {DAY}",
+        "series": series,
+    }
