@@ -205,8 +205,13 @@ def _eligible(slots: ZoneSlots, ids: IdRange) -> list[ColumnElement[bool]]:
         return [Enrollment.status == SubscriberStatus.ACTIVE, *conditions]
     # A chunk is a range of ids: keep SQLite on the primary key. Given the plain status test it
     # walked every active enrollment through the status index for each chunk (|| '' hides it).
+    active = (
+        Enrollment.status == SubscriberStatus.ACTIVE
+        if slots.dialect == "postgresql"  # PostgreSQL weighs both indexes well by itself
+        else type_coerce(Enrollment.status, String).concat("") == SubscriberStatus.ACTIVE.value
+    )
     return [
-        type_coerce(Enrollment.status, String).concat("") == SubscriberStatus.ACTIVE.value,
+        active,
         Enrollment.id >= ids[0],
         Enrollment.id < ids[1],
         *conditions,
