@@ -9,6 +9,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from sqlalchemy import text
+from sqlalchemy.exc import DataError
 
 from text4baby_ru import __version__
 from text4baby_ru.admin.alerts_router import router as alerts_router
@@ -83,6 +84,18 @@ def create_app(runtime: Runtime) -> FastAPI:
             for e in error.errors()
         ]
         return JSONResponse({"detail": problems, "code": "invalid_request"}, status_code=422)
+
+    @app.exception_handler(DataError)
+    async def _unstorable(_: Request, error: DataError) -> JSONResponse:
+        # The database refused a value the request carried (PostgreSQL: a NUL in a text, say).
+        log.warning("request refused by the database: %s", type(error.orig).__name__)
+        return JSONResponse(
+            {
+                "detail": "a value in the request cannot be stored (e.g. a NUL character)",
+                "code": "invalid_value",
+            },
+            status_code=422,
+        )
 
     @app.exception_handler(Exception)
     async def _unexpected(_: Request, error: Exception) -> JSONResponse:

@@ -47,3 +47,21 @@ def test_no_generated_request_gives_a_server_error(
 
             check()
     assert failures == []
+
+
+def test_a_nul_character_anywhere_is_refused_or_kept_never_a_server_error(
+    runtime: Runtime, session: Session, clock: FixedClock
+) -> None:
+    # PostgreSQL refuses NUL in text; SQLite keeps it. Either way she gets an answer, not a 500.
+    _, token = create_user(session, name="nul", role=Role.ADMIN, now=clock.now())
+    session.commit()
+    headers = {"Authorization": f"Bearer {token}"}
+    with TestClient(create_app(runtime), raise_server_exceptions=False) as client:
+        answers = [
+            client.post("/api/v1/users", json={"name": "\x00", "role": "admin"}, headers=headers),
+            client.get("/api/v1/audit", params={"entity": "a\x00b"}, headers=headers),
+        ]
+    for answer in answers:
+        assert answer.status_code < 500, answer.text
+        if answer.status_code == 422:
+            assert answer.json()["code"] in ("invalid_value", "invalid_request")
