@@ -14,7 +14,6 @@ from text4baby_ru.auth.models import Role, User
 from text4baby_ru.auth.service import authenticate
 from text4baby_ru.auth.sessions import SESSION_COOKIE, csrf_ok, session_user
 from text4baby_ru.clock import Clock
-from text4baby_ru.keys import secret_key
 from text4baby_ru.runtime import Runtime
 from text4baby_ru.settings import Settings
 
@@ -55,12 +54,7 @@ CSRF_HEADER = "X-CSRF-Token"
 
 def get_signing_key(session: SessionDep, runtime: RuntimeDep) -> bytes:
     """The key that signs page sessions and CSRF tokens (T4B_SECRET_KEY or the stored one)."""
-    configured = runtime.settings.secret_key
-    return secret_key(
-        session,
-        configured=configured.get_secret_value() if configured else None,
-        now=runtime.clock.now(),
-    )
+    return runtime.hash_key(session)
 
 
 SigningKeyDep = Annotated[bytes, Depends(get_signing_key)]

@@ -23,12 +23,17 @@ class AppSecret(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
 
+def stored_key(session: Session) -> bytes | None:
+    """The key kept in the database, if one has been made."""
+    stored = session.scalar(select(AppSecret.value).where(AppSecret.name == "hash_key"))
+    return stored.encode() if stored is not None else None
+
+
 def secret_key(session: Session, *, configured: str | None, now: datetime) -> bytes:
     """The configured key, else the one stored in the database (created on first use)."""
     if configured:
         return configured.encode()
-    query = select(AppSecret.value).where(AppSecret.name == "hash_key")
-    stored = session.scalar(query)
+    stored = stored_key(session)
     if stored is None:  # first use; if another process makes one at the same moment, theirs wins
         insert_or_ignore(
             session,
@@ -37,9 +42,9 @@ def secret_key(session: Session, *, configured: str | None, now: datetime) -> by
             conflict=["name"],
             returning=False,
         )
-        stored = session.scalar(query)
+        stored = stored_key(session)
     assert stored is not None
-    return stored.encode()
+    return stored
 
 
 def keyed_hash(key: bytes, value: str) -> str:

@@ -20,7 +20,7 @@ from text4baby_ru.delivery.planner import Rules
 from text4baby_ru.delivery.sender import SendPolicy, send_due
 from text4baby_ru.delivery.service import PassReport, run_pass
 from text4baby_ru.gateways.base import Gateway
-from text4baby_ru.keys import secret_key
+from text4baby_ru.keys import secret_key, stored_key
 from text4baby_ru.settings import Settings
 
 
@@ -51,17 +51,22 @@ class Runtime:
             )
         )
 
-    def hash_key(self) -> bytes:
-        """The key of the keyed hashes: configured, or made once and stored; read from the
-        database on first use only (in a transaction of its own, so what is kept is committed)."""
-        if self._hash_key is None:
-            configured = self.settings.secret_key
-            with unit_of_work(self.sessions) as session:
-                self._hash_key = secret_key(
-                    session,
-                    configured=configured.get_secret_value() if configured else None,
-                    now=self.clock.now(),
-                )
+    def hash_key(self, session: Session | None = None) -> bytes:
+        """The key of the keyed hashes (pseudonyms, codes, page sessions): configured, or made
+        once and stored, then kept in memory. In the caller's session when given; a key that
+        session has only just made is not kept, since that transaction may still roll back."""
+        if self._hash_key is not None:
+            return self._hash_key
+        configured = self.settings.secret_key
+        if configured is not None:
+            self._hash_key = configured.get_secret_value().encode()
+        elif session is None:
+            with unit_of_work(self.sessions) as own:
+                self._hash_key = secret_key(own, configured=None, now=self.clock.now())
+        elif (stored := stored_key(session)) is not None:
+            self._hash_key = stored
+        else:
+            return secret_key(session, configured=None, now=self.clock.now())
         return self._hash_key
 
     def rules(self) -> Rules:

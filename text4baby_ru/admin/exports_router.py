@@ -7,9 +7,8 @@ from fastapi import APIRouter
 from fastapi.responses import Response, StreamingResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 
-from text4baby_ru.admin.metrics_router import hash_key
 from text4baby_ru.audit.service import record_by
-from text4baby_ru.deps import AdminUser, ClockDep, RuntimeDep, SessionDep, SettingsDep
+from text4baby_ru.deps import AdminUser, ClockDep, RuntimeDep, SessionDep
 from text4baby_ru.metrics.days import REPORT_ZONE
 from text4baby_ru.metrics.export import DEFINITION, pseudonymous_csv
 from text4baby_ru.metrics.prometheus import registry_for
@@ -26,12 +25,11 @@ router = APIRouter(tags=["metrics"])
 def pseudonymous_export(
     session: SessionDep,
     runtime: RuntimeDep,
-    settings: SettingsDep,
     clock: ClockDep,
     admin: AdminUser,
 ) -> StreamingResponse:
     now = clock.now()
-    key = hash_key(session, settings, clock)
+    key = runtime.hash_key(session)
     record_by(session, admin, at=now, action="export", entity="pseudonymous_export")
     lines = pseudonymous_csv(runtime.sessions, key=key, today=now.astimezone(REPORT_ZONE).date())
     day = now.astimezone(REPORT_ZONE).date().isoformat()

@@ -10,8 +10,7 @@ from typing import Any, Literal
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse, Response
 
-from text4baby_ru.deps import AdminUser, AnyUser, ClockDep, SessionDep, SettingsDep
-from text4baby_ru.keys import secret_key
+from text4baby_ru.deps import AdminUser, AnyUser, ClockDep, RuntimeDep, SessionDep, SettingsDep
 from text4baby_ru.metrics import tables
 from text4baby_ru.metrics.behind import behind
 from text4baby_ru.metrics.days import REPORT_ZONE
@@ -20,7 +19,6 @@ from text4baby_ru.metrics.distribution import distribution
 from text4baby_ru.metrics.dose import dose
 from text4baby_ru.metrics.summary import summary
 from text4baby_ru.metrics.timeseries import METRICS, check_dates, check_range, timeseries
-from text4baby_ru.settings import Settings
 
 router = APIRouter(prefix="/api/v1/metrics", tags=["metrics"])
 Format = Literal["json", "csv"]
@@ -41,16 +39,6 @@ def _answer(result: dict[str, Any], fmt: Format, name: str, to_csv: Any) -> Resp
 
 def _defined(*names: str) -> str:
     return "\n\n".join(f"- `{n}`: {DEFINITIONS[n]}" for n in names)
-
-
-def hash_key(session: SessionDep, settings: Settings, clock: ClockDep) -> bytes:
-    """The key of the keyed-hash pseudonyms."""
-    configured = settings.secret_key
-    return secret_key(
-        session,
-        configured=configured.get_secret_value() if configured else None,
-        now=clock.now(),
-    )
 
 
 @router.get(
@@ -155,6 +143,7 @@ def get_behind(
     session: SessionDep,
     settings: SettingsDep,
     clock: ClockDep,
+    runtime: RuntimeDep,
     _: AdminUser,
     limit: int = Query(100, ge=1, le=5000),
     format: Format = FORMAT,
@@ -164,7 +153,7 @@ def get_behind(
         session,
         today=today,
         weekdays=settings.send_weekdays,
-        key=hash_key(session, settings, clock),
+        key=runtime.hash_key(session),
         limit=limit,
     )
     return _answer(result, format, "behind", tables.behind_csv)

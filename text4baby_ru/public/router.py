@@ -17,7 +17,6 @@ from sqlalchemy.orm import Session
 from text4baby_ru.db import unit_of_work
 from text4baby_ru.deps import RuntimeDep
 from text4baby_ru.enrollment.service import local_today
-from text4baby_ru.keys import secret_key
 from text4baby_ru.optin.service import Verdict, ask, confirm
 from text4baby_ru.public.forms import read_code, read_request
 from text4baby_ru.public.texts import TEXTS
@@ -59,14 +58,8 @@ async def _in_thread(runtime: Runtime, work: Callable[[Session, bytes], T]) -> T
     """Run work in one unit of work, off the event loop, with the key for keyed hashes."""
 
     def run() -> T:
-        configured = runtime.settings.secret_key
         with unit_of_work(runtime.sessions) as session:
-            key = secret_key(
-                session,
-                configured=configured.get_secret_value() if configured else None,
-                now=runtime.clock.now(),
-            )
-            return work(session, key)
+            return work(session, runtime.hash_key(session))
 
     return await run_in_threadpool(run)
 
