@@ -198,8 +198,9 @@ def serve(
 def worker(
     once: Annotated[bool, typer.Option(help="one pass, then exit")] = False,
 ) -> None:
-    """A sending process without HTTP: plans (one process at a time) and sends; several may
-    run against PostgreSQL. SIGTERM finishes the message in hand and releases the rest."""
+    """A sending process without HTTP: handles the texts the webhooks stored, plans (one
+    process at a time) and sends; several may run against PostgreSQL. SIGTERM finishes the
+    message in hand and releases the rest."""
     import signal
     import threading
 
@@ -223,7 +224,13 @@ def worker(
         runtime.run_pass(name, stop=stop)
         if once:
             break
-        stop.wait(settings.pass_interval)
+        # Between passes, handle the texts the webhooks stored (each second: a text from a
+        # woman must not wait for the next pass).
+        for _ in range(max(1, round(settings.pass_interval))):
+            if stop.is_set():
+                break
+            runtime.inbound.drain()
+            stop.wait(1.0)
     if lock is not None:
         lock.close()
     typer.echo("worker stopped", err=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
 import threading
@@ -19,9 +20,13 @@ from text4baby_ru.delivery.grouping import GroupSender
 from text4baby_ru.delivery.planner import Rules
 from text4baby_ru.delivery.sender import SendPolicy, send_due
 from text4baby_ru.delivery.service import PassReport, run_pass
-from text4baby_ru.gateways.base import Gateway
+from text4baby_ru.gateways.base import Gateway, GatewayError, OutgoingSms
+from text4baby_ru.intake.handler import InboundHandler, Pipeline
 from text4baby_ru.keys import secret_key, stored_key
+from text4baby_ru.kit.phones import mask
 from text4baby_ru.settings import Settings
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -50,6 +55,27 @@ class Runtime:
                 failover=self.failover,
             )
         )
+
+    @cached_property
+    def inbound(self) -> InboundHandler:
+        """Stores texts as the webhooks hand them over and handles them in batches."""
+        return InboundHandler(
+            Pipeline(
+                sessions=self.sessions,
+                clock=self.clock,
+                hash_key=self.hash_key,
+                countries=self.settings.countries,
+                send_replies=self.send_now,
+                send_outside=self.send_outside,
+            )
+        )
+
+    def send_outside(self, phone: str, text: str) -> None:
+        """The one reply to a number from a country we do not serve: sent, never stored."""
+        try:
+            self.gateway.send(OutgoingSms(0, phone, text))
+        except GatewayError as error:
+            log.warning("reply to %s outside the programme not sent: %s", mask(phone), error)
 
     def hash_key(self, session: Session | None = None) -> bytes:
         """The key of the keyed hashes (pseudonyms, codes, page sessions): configured, or made
@@ -85,7 +111,9 @@ class Runtime:
         return SendPolicy(max_failures=self.settings.max_failures, rate=self.settings.send_rate)
 
     def run_pass(self, worker: str, stop: threading.Event | None = None) -> PassReport:
-        """One planning and sending pass with these settings."""
+        """One planning and sending pass with these settings, after handling any texts still
+        waiting (those of a process that stopped before it handled them)."""
+        self.inbound.drain()
         return run_pass(
             sessions=self.sessions,
             gateway=self.gateway,

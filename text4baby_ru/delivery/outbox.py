@@ -20,7 +20,7 @@ def enqueue_replies(
     session: Session, handled: Handled, *, inbound_id: int, now: datetime
 ) -> list[int]:
     """Queue her replies, due now, keyed by (inbound message, position); their ids."""
-    if handled.person is None:
+    if handled.person_id is None:
         return []
     ids = []
     for position, reply in enumerate(handled.replies):
@@ -33,8 +33,8 @@ def enqueue_replies(
             continue
         message = OutboundMessage(
             kind=MessageKind.REPLY,
-            person_id=handled.person.id,
-            enrollment_id=handled.enrollment.id if handled.enrollment else None,
+            person_id=handled.person_id,
+            enrollment_id=handled.enrollment_id,
             inbound_id=inbound_id,
             position=position,
             content_key=reply.key,

@@ -8,7 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from text4baby_ru.db import Base, UTCDateTime, enum_column, partial_unique
+from text4baby_ru.db import Base, UTCDateTime, enum_column, partial_index, partial_unique
 
 
 class SubscriberStatus(enum.StrEnum):
@@ -103,10 +103,16 @@ class Enrollment(Base):
 
 
 class InboundMessage(Base):
-    """A text she sent, stored before any work so a provider's retry is handled once."""
+    """A text she sent, stored before any work so a provider's retry is handled once. Until it is
+    handled (processed_at NULL) it keeps the sender's number; handling replaces the number with
+    her person id, or with nothing (a stranger's STOP, a country we do not serve)."""
 
     __tablename__ = "inbound_messages"
-    __table_args__ = (UniqueConstraint("provider", "provider_id"),)
+    __table_args__ = (
+        UniqueConstraint("provider", "provider_id"),
+        # The handlers' queue: texts not yet handled, per number in arrival order.
+        partial_index("ix_inbound_messages_pending", "sender", "id", where="processed_at IS NULL"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     provider: Mapped[str] = mapped_column(String(16))
@@ -116,6 +122,9 @@ class InboundMessage(Base):
     received_at: Mapped[datetime] = mapped_column(UTCDateTime())
     processed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     outcome: Mapped[str | None] = mapped_column(String(32))
+    sender: Mapped[str | None] = mapped_column(String(32))
+    attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+    error: Mapped[str | None] = mapped_column(String(200))
 
 
 class Suppression(Base):

@@ -71,12 +71,14 @@ class WebJoin:
     born: bool = False
 
 
-@dataclass
+@dataclass(frozen=True)
 class Handled:
-    """The result of one inbound text for the delivery layer to act on."""
+    """What the conversation decided about one text, as plain values for the layers above:
+    whose it was (ids; None for a number we keep no record of), the replies to queue, and
+    whether her queued messages must stop."""
 
-    person: Person | None
-    enrollment: Enrollment | None
+    person_id: int | None
+    enrollment_id: int | None
     replies: list[Reply]
     language: str
     stage: Stage
@@ -222,8 +224,8 @@ def _settle(
     )
     status = outcome.state.status if outcome.state else None
     return Handled(
-        person=person,
-        enrollment=enrollment,
+        person_id=person.id if person else None,
+        enrollment_id=enrollment.id if enrollment else None,
         replies=replies,
         language=language,
         stage=stage_of(enrollment, loaded.today),

@@ -17,12 +17,12 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from text4baby_ru.content.templates import Stage
-from text4baby_ru.delivery.inbound import act_on
 from text4baby_ru.delivery.models import MessageStatus, OutboundMessage
 from text4baby_ru.delivery.outbox import enqueue_replies
 from text4baby_ru.enrollment.conversation import Reply
 from text4baby_ru.enrollment.models import InboundMessage, Language, Person, SubscriberStatus
 from text4baby_ru.enrollment.service import Handled, WebJoin, current_enrollment, handle_web
+from text4baby_ru.intake.inbound import act_on
 from text4baby_ru.keys import keyed_hash
 from text4baby_ru.kit.phones import mask, region_of
 from text4baby_ru.optin.models import WebAction, WebCode
@@ -163,9 +163,10 @@ def _queue_code(
     inbound_id = _web_inbound(
         session, what=f"code:{request.token_hash[:40]}", person_id=person.id, now=now
     )
+    enrollment = current_enrollment(session, person.id)
     handled = Handled(
-        person=person,
-        enrollment=current_enrollment(session, person.id),
+        person_id=person.id,
+        enrollment_id=enrollment.id if enrollment else None,
         replies=[Reply(CODE_KEY, {"code": code})],
         language=request.language,
         stage=Stage(None, 0),

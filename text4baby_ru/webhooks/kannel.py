@@ -18,7 +18,7 @@ from text4baby_ru.delivery.statuses import KANNEL_DLR_STATUSES
 from text4baby_ru.deps import RuntimeDep
 from text4baby_ru.gateways.kannel import reference
 from text4baby_ru.runtime import Runtime
-from text4baby_ru.webhooks.shared import handle_inbound, handle_report, send_replies
+from text4baby_ru.webhooks.shared import accept_inbound, handle_report, handle_soon
 
 router = APIRouter(prefix="/sms/kannel", tags=["webhooks"])
 UCS2 = "2"  # Kannel's %c for UCS-2 text
@@ -108,9 +108,9 @@ async def inbound(request: Request, runtime: RuntimeDep, tasks: BackgroundTasks)
     if not sender:
         return invalid("from is required: add from=%p to the sms-service URL")
     text = decode_text(params)
-    result = await run_in_threadpool(
+    stored = await run_in_threadpool(
         partial(
-            handle_inbound,
+            accept_inbound,
             runtime,
             provider="kannel",
             provider_id=message_id(params, text),
@@ -118,8 +118,8 @@ async def inbound(request: Request, runtime: RuntimeDep, tasks: BackgroundTasks)
             body=text,
         )
     )
-    if result.reply_ids or result.outside_reply:
-        tasks.add_task(send_replies, runtime, result.reply_ids, result.outside_reply)
+    if stored is not None:
+        tasks.add_task(handle_soon, runtime)
     # An empty answer: with max-messages = 0 (or omit-empty) Kannel texts nothing back to her;
     # her replies go out as tracked messages of their own.
     return Response(status_code=200, media_type="text/plain")

@@ -1,49 +1,31 @@
-"""What every provider's webhook does once it has verified a request: store and answer an
-inbound text, record a status report."""
+"""What every provider's webhook does once it has verified a request: store an inbound text
+(handled right after the answer, by the handler), record a status report."""
 
 from __future__ import annotations
 
 import logging
 
 from text4baby_ru.db import unit_of_work
-from text4baby_ru.delivery.inbound import Received, receive
 from text4baby_ru.delivery.models import MessageStatus
 from text4baby_ru.delivery.statuses import apply_early_reports, record_status
-from text4baby_ru.gateways.base import GatewayError, OutgoingSms
-from text4baby_ru.kit.phones import mask
+from text4baby_ru.intake.inbound import Arrival
 from text4baby_ru.runtime import Runtime
 
 log = logging.getLogger(__name__)
 
 
-def send_replies(runtime: Runtime, ids: list[int], outside: tuple[str, str] | None) -> None:
-    """Send the replies of one inbound text right after answering the webhook (together with
-    those of other requests arriving meanwhile)."""
-    runtime.send_now(ids)
-    if outside is not None:
-        phone, text = outside
-        try:
-            runtime.gateway.send(OutgoingSms(0, phone, text))
-        except GatewayError as error:
-            log.warning("reply to %s outside the programme not sent: %s", mask(phone), error)
-
-
-def handle_inbound(
+def accept_inbound(
     runtime: Runtime, *, provider: str, provider_id: str, sender: str, body: str
-) -> Received:
-    """Store and answer one inbound text in its own unit of work (runs in a worker thread)."""
-    now, hash_key = runtime.clock.now(), runtime.hash_key()
-    with unit_of_work(runtime.sessions) as session:
-        return receive(
-            session,
-            provider=provider,
-            provider_id=provider_id,
-            sender=sender,
-            body=body,
-            now=now,
-            hash_key=hash_key,
-            countries=runtime.settings.countries,
-        )
+) -> int | None:
+    """Store one inbound text, grouped with concurrent requests' (runs in a worker thread); its
+    id, or None for a provider's retry of a text stored before."""
+    return runtime.inbound.accept(Arrival(provider, provider_id, sender, body))
+
+
+async def handle_soon(runtime: Runtime) -> None:
+    """After the answer has gone: wake the handler and let it handle the text and send her
+    replies (waits without holding a thread)."""
+    await runtime.inbound.handled()
 
 
 def handle_report(

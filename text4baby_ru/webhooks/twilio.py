@@ -13,7 +13,7 @@ from twilio.request_validator import RequestValidator
 from text4baby_ru.delivery.statuses import TWILIO_STATUSES
 from text4baby_ru.deps import RuntimeDep
 from text4baby_ru.runtime import Runtime
-from text4baby_ru.webhooks.shared import handle_inbound, handle_report, send_replies
+from text4baby_ru.webhooks.shared import accept_inbound, handle_report, handle_soon
 
 log = logging.getLogger(__name__)
 router = APIRouter(prefix="/sms/twilio", tags=["webhooks"])
@@ -49,9 +49,9 @@ async def inbound(request: Request, runtime: RuntimeDep, tasks: BackgroundTasks)
         return forbidden()
     if not form.get("MessageSid") or not form.get("From"):
         return JSONResponse({"detail": "MessageSid and From are required", "code": "invalid"}, 400)
-    result = await run_in_threadpool(
+    stored = await run_in_threadpool(
         partial(
-            handle_inbound,
+            accept_inbound,
             runtime,
             provider="twilio",
             provider_id=form["MessageSid"],
@@ -59,8 +59,8 @@ async def inbound(request: Request, runtime: RuntimeDep, tasks: BackgroundTasks)
             body=form.get("Body", ""),
         )
     )
-    if result.reply_ids or result.outside_reply:
-        tasks.add_task(send_replies, runtime, result.reply_ids, result.outside_reply)
+    if stored is not None:
+        tasks.add_task(handle_soon, runtime)
     return Response(EMPTY_TWIML, media_type="application/xml")
 
 

@@ -15,16 +15,17 @@ from datetime import datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+from pydantic import SecretStr
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from text4baby_ru.clock import FixedClock, SystemClock
 from text4baby_ru.content.models import ContentKey, ContentRevision, RevisionStatus
 from text4baby_ru.db import make_engine, session_factory, unit_of_work
-from text4baby_ru.delivery.inbound import receive
 from text4baby_ru.delivery.planner import zones
 from text4baby_ru.enrollment.models import Enrollment, Person
 from text4baby_ru.gateways.base import OutgoingSms, SendReceipt
+from text4baby_ru.intake.inbound import Arrival
 from text4baby_ru.migrations import upgrade
 from text4baby_ru.runtime import Runtime
 from text4baby_ru.settings import Settings
@@ -74,8 +75,6 @@ class Simulation:
     runtime: Runtime
     clock: FixedClock
     screen: PhoneScreen
-    hash_key: bytes
-    countries: tuple[str, ...]
     last_used: datetime
     lock: threading.Lock = field(default_factory=threading.Lock)
     counter: int = 0
@@ -93,18 +92,8 @@ class Simulation:
             return
         self.counter += 1
         self.screen.lines.append(Line(self.clock.now(), True, text))
-        with unit_of_work(self.runtime.sessions) as session:
-            receive(
-                session,
-                provider="simulator",
-                provider_id=f"sim-{self.counter}",
-                sender=PHONE,
-                body=text,
-                now=self.clock.now(),
-                hash_key=self.hash_key,
-                countries=self.countries,
-            )
-        self.runtime.run_pass("simulator")
+        self.runtime.inbound.accept(Arrival("simulator", f"sim-{self.counter}", PHONE, text))
+        self.runtime.run_pass("simulator")  # handles her text first, as the handler would
 
     def advance(self, until: datetime) -> None:
         """Move the clock to until, running a pass at each local send hour on the way (as the
@@ -174,7 +163,13 @@ class Simulator:
         now = SystemClock().now()
         clock = FixedClock(now.replace(second=0, microsecond=0))
         screen = PhoneScreen(clock)
-        sim_settings = settings.model_copy(update={"database_url": url, "send_rate": 10_000.0})
+        sim_settings = settings.model_copy(
+            update={
+                "database_url": url,
+                "send_rate": 10_000.0,
+                "secret_key": SecretStr(secrets.token_urlsafe(32)),  # pseudonyms of its own
+            }
+        )
         runtime = Runtime(
             settings=sim_settings, engine=engine, sessions=sessions, clock=clock, gateway=screen
         )
@@ -184,8 +179,6 @@ class Simulator:
             runtime=runtime,
             clock=clock,
             screen=screen,
-            hash_key=secrets.token_bytes(32),
-            countries=settings.countries,
             last_used=now,
         )
         sim_id = secrets.token_urlsafe(18)
