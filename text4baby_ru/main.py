@@ -15,6 +15,7 @@ from text4baby_ru import __version__
 from text4baby_ru.admin.alerts_router import router as alerts_router
 from text4baby_ru.admin.audit_router import router as audit_router
 from text4baby_ru.admin.exports_router import router as exports_router
+from text4baby_ru.admin.inbound_router import router as inbound_router
 from text4baby_ru.admin.messages_router import router as messages_router
 from text4baby_ru.admin.metrics_router import router as metrics_router
 from text4baby_ru.admin.pages import install as install_pages
@@ -121,6 +122,7 @@ def create_app(runtime: Runtime) -> FastAPI:
     app.include_router(audit_router)
     app.include_router(metrics_router)
     app.include_router(exports_router)
+    app.include_router(inbound_router)
     app.include_router(twilio_router)
     app.include_router(kannel_router)
     install_pages(app)

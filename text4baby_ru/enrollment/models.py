@@ -102,6 +102,9 @@ class Enrollment(Base):
     failures_in_a_row: Mapped[int] = mapped_column(default=0)
 
 
+SET_ASIDE = "failed"  # an inbound text's outcome once its handling failed too often
+
+
 class InboundMessage(Base):
     """A text she sent, stored before any work so a provider's retry is handled once. Until it is
     handled (processed_at NULL) it keeps the sender's number; handling replaces the number with

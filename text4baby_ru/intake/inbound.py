@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session, aliased
 from text4baby_ru.content.live import MissingContent, render_live
 from text4baby_ru.content.templates import Stage
 from text4baby_ru.delivery.outbox import cancel_unsent, enqueue_replies
-from text4baby_ru.enrollment.models import InboundMessage
+from text4baby_ru.enrollment.models import SET_ASIDE, InboundMessage
 from text4baby_ru.enrollment.service import Handled, allow_outside_reply, handle_text
 from text4baby_ru.keys import keyed_hash
 from text4baby_ru.kit.phones import BadPhoneNumber, mask, normalize, region_of
@@ -27,7 +27,6 @@ MAX_BODY = 1600  # Twilio's own limit for one inbound message
 MAX_ATTEMPTS = 3  # a text whose handling fails this often is set aside for an operator
 # Control characters (NUL among them: PostgreSQL refuses it in text) carry nothing she wrote.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-SET_ASIDE = "failed"  # the outcome of a text set aside after MAX_ATTEMPTS failures
 
 
 def clean(text: str, limit: int = MAX_BODY) -> str:

@@ -12,7 +12,12 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from text4baby_ru.delivery.models import MessageKind, MessageStatus, OutboundMessage
-from text4baby_ru.enrollment.models import Enrollment, SubscriberStatus
+from text4baby_ru.enrollment.models import (
+    SET_ASIDE,
+    Enrollment,
+    InboundMessage,
+    SubscriberStatus,
+)
 
 # Messages with a final status are history (the API's metrics count them): counting millions of
 # them at every scrape would cost the database a full index scan each time.
@@ -36,6 +41,22 @@ class DatabaseCollector(Collector):
         with self.sessions() as session:
             yield from self._enrollments(session)
             yield from self._outbox(session)
+            yield from self._inbound(session)
+
+    def _inbound(self, session: Session) -> Iterator[Metric]:
+        waiting = session.scalar(select(func.count()).where(InboundMessage.processed_at.is_(None)))
+        aside = session.scalar(select(func.count()).where(InboundMessage.outcome == SET_ASIDE))
+        yield GaugeMetricFamily(
+            "t4b_inbound_waiting",
+            "Texts stored by a webhook and not yet handled (the handlers' backlog)",
+            value=waiting or 0,
+        )
+        yield GaugeMetricFamily(
+            "t4b_inbound_set_aside",
+            "Texts set aside after their handling failed repeatedly; an operator retries them "
+            "through POST /api/v1/inbound/{id}/retry",
+            value=aside or 0,
+        )
 
     def _enrollments(self, session: Session) -> Iterator[Metric]:
         gauge = GaugeMetricFamily(
