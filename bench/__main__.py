@@ -1,6 +1,6 @@
 """`python -m bench`: run the benchmarks, print a table, write bench/results.json.
 
-python -m bench                 # planner 10k/100k/1M, sender 20k, webhook 20 s, metrics, both databases
+python -m bench                 # planner 10k/100k/1M, sender 20k, webhook 60 s, metrics, both databases
 python -m bench --quick         # tiny sizes, under a minute (what the tests run)
 python -m bench --only planner --sizes 100000 --databases sqlite
 python -m bench --only metrics --databases postgresql   # 1M subscribers, 10M outbound rows
@@ -52,7 +52,20 @@ def _table(rows: list[dict[str, Any]]) -> str:
             lines.append(
                 f"webhook  {r['database']:<10} {r['clients']} clients {r['seconds']} s   {r['inbound_requests_per_second']} req/s  "
                 f"p50 {r['inbound_p50_ms']} ms  p95 {r['inbound_p95_ms']} ms  p99 {r['inbound_p99_ms']} ms  "
-                f"errors {r['inbound_errors']}  | /healthz {r['healthz_requests_per_second']} req/s  x{r['ratio_to_floor']}"
+                f"errors {r['inbound_errors']}  | /healthz {r['healthz_requests_per_second']} req/s  x{r['ratio_to_floor']}  "
+                f"| backlog {r['backlog_at_stop']} drained in {r['drain_seconds']} s; reply p50 {r['reply_p50_ms']} ms "
+                f"p99 {r['reply_p99_ms']} ms"
+            )
+        elif r["benchmark"] == "webhook_scale":
+            lines.append(
+                f"webhook  {r['database']:<10} 1 process {r['one_process_rps']} req/s, 2 processes "
+                f"{r['two_processes_rps']} req/s: x{r['speedup']}  (p99 {r['two_p99_ms']} ms, errors {r['errors']})"
+            )
+        elif r["benchmark"] == "inbound_backlog":
+            lines.append(
+                f"inbound  {r['database']:<10} {r['workers']} workers drained {r['texts']:,} texts in {r['seconds']} s "
+                f"({r['texts_per_second']}/s); handled {r['handled']:,}, replies {r['replies']:,}, "
+                f"in order {r['women_in_order']:,}: {'exact' if r['exact'] else 'NOT EXACT'}"
             )
         elif r["benchmark"] == "metrics":
             lines.append(
@@ -114,7 +127,12 @@ def main() -> None:
                 rows.append(sender.run(kind, 500 if args.quick else 20_000, folder))
                 print(_table(rows[-1:]), flush=True)
             if "webhook" in only and kind == "sqlite":
-                rows.append(webhook.run(kind, 3 if args.quick else 20, folder))
+                rows.append(webhook.run(kind, 3 if args.quick else 60, folder))
+                print(_table(rows[-1:]), flush=True)
+            if "webhook" in only and kind == "postgresql":
+                rows.append(webhook.scale_out(kind, 3 if args.quick else 20, folder))
+                print(_table(rows[-1:]), flush=True)
+                rows.append(webhook.backlog(kind, 600 if args.quick else 100_000, folder))
                 print(_table(rows[-1:]), flush=True)
             if "metrics" in only:
                 size = 2_000 if args.quick else metric_sizes[kind]

@@ -25,9 +25,10 @@ from text4baby_ru.intake.inbound import (
 from text4baby_ru.kit.batching import GroupCommit
 
 log = logging.getLogger(__name__)
-BATCH = 200  # texts handled in one transaction
+BATCH = 50  # texts handled in one transaction (on SQLite it holds the one writer meanwhile)
 WAIT = 10.0  # seconds a webhook's follow-up waits for its text to be handled
 IDLE = 60.0  # seconds without a text before the handler thread ends
+STORES_FIRST = 0.5  # at most this long a batch waits for the webhooks' stores to pass
 
 
 @dataclass
@@ -89,6 +90,8 @@ class InboundHandler:
         done = 0
         with self._draining:
             while True:
+                # The webhooks' short stores go first: on SQLite a batch holds the one writer.
+                self._stores.wait_idle(STORES_FIRST)
                 batch = self._handle_batch()
                 self._send(batch)
                 done += len(batch.handled)

@@ -31,6 +31,13 @@ class GroupCommit(Generic[T, R]):
         self._busy = False
         self.batches = 0  # batches run, for tests and benchmarks
 
+    def wait_idle(self, timeout: float) -> bool:
+        """Wait until no batch runs and none is gathering (other work that shares a resource
+        with the batches, such as a single database writer, lets them go first). False if
+        still busy after timeout."""
+        with self._cond:
+            return self._cond.wait_for(lambda: not self._busy and not self._open.items, timeout)
+
     def submit(self, item: T) -> R:
         """Join the open batch; lead it when nobody is running one, else wait for its result.
         An exception of the batch is raised in every thread whose item it held."""
