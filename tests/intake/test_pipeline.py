@@ -275,3 +275,36 @@ def test_four_handlers_share_a_backlog_each_text_once_and_in_order(
     assert zones == Counter({("Asia/Vladivostok", "active"): 300})  # order kept for each
     for r in runtimes:
         r.engine.dispose()
+
+
+def test_erasure_also_removes_her_texts_still_waiting_or_set_aside(
+    live: Runtime, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from text4baby_ru.db import unit_of_work
+    from text4baby_ru.delivery.erasure import erase
+
+    phone = fixture_phone()
+    live.inbound.accept(Arrival("twilio", "SM-join", phone, "МАМА 15.03.2027"))
+    live.inbound.drain()
+    real = intake.handle_text
+
+    def fragile(session: Session, **kw: object) -> object:
+        if kw["body"] == "ПОЛОМКА":
+            raise RuntimeError("a fault")
+        return real(session, **kw)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(intake, "handle_text", fragile)
+    aside = live.inbound.accept(Arrival("twilio", "SM-aside", phone, "ПОЛОМКА"))
+    live.inbound.drain()
+    waiting = live.inbound.accept(Arrival("twilio", "SM-waiting", phone, "Москва"))
+    with unit_of_work(live.sessions) as session:
+        person = session.scalars(select(Person).where(Person.phone == phone)).one()
+        erase(session, person, now=live.clock.now())
+    with live.sessions() as session:
+        rows = session.execute(
+            select(InboundMessage.sender, InboundMessage.body, InboundMessage.processed_at).where(
+                InboundMessage.id.in_([aside, waiting])
+            )
+        ).all()
+    assert [(s, b) for s, b, _ in rows] == [(None, None), (None, None)]
+    assert all(done is not None for _, _, done in rows)  # nothing left for a handler to act on

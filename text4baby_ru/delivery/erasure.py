@@ -6,7 +6,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import exists, select, update
+from sqlalchemy import exists, func, select, update
 from sqlalchemy.orm import Session
 
 from text4baby_ru.audit.models import AuditEvent
@@ -28,12 +28,24 @@ def erase(session: Session, person: Person, *, now: datetime, suppress_number: b
     number joins the suppression list unless she never enrolled (suppress_number False)."""
     if suppress_number:
         suppress(session, person.phone_hash, reason="erased", now=now)
+    phone = person.phone
     person.phone, person.city, person.erased_at = None, None, now
     # The keyed hash could still link the row to her number: a random pseudonym replaces it.
     person.phone_hash = "erased:" + secrets.token_hex(16)
     session.execute(
         update(InboundMessage).where(InboundMessage.person_id == person.id).values(body=None)
     )
+    if phone is not None:  # texts still waiting, or set aside, hold her number: they go too
+        session.execute(
+            update(InboundMessage)
+            .where(InboundMessage.sender == phone)
+            .values(
+                body=None,
+                sender=None,
+                processed_at=func.coalesce(InboundMessage.processed_at, now),
+                outcome=func.coalesce(InboundMessage.outcome, "erased"),
+            )
+        )
     session.execute(
         update(OutboundMessage)
         .where(
