@@ -29,7 +29,13 @@ MATRIX = {
     ("POST", "/api/v1/messages/{key}/publish"): {Role.ADMIN, Role.REVIEWER},
     ("POST", "/api/v1/messages/{key}/revert"): {Role.ADMIN, Role.REVIEWER},
 }
-SAMPLE = {"key": "pregnancy.w20.1", "phone": "+79160000001", "alert_id": "1", "user_id": "1"}
+SAMPLE = {
+    "key": "pregnancy.w20.1",
+    "phone": "+79160000001",
+    "alert_id": "1",
+    "user_id": "1",
+    "inbound_id": "1",
+}
 
 
 def _routes(client: TestClient) -> list[tuple[str, str]]:

@@ -12,7 +12,7 @@ from datetime import time as clock_time
 
 import httpx
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 from twilio.request_validator import RequestValidator
 
@@ -23,7 +23,7 @@ from text4baby_ru.db import make_engine, session_factory
 from text4baby_ru.delivery.models import MessageKind, MessageStatus, OutboundMessage
 from text4baby_ru.delivery.sender import SendPolicy
 from text4baby_ru.delivery.service import run_pass
-from text4baby_ru.enrollment.models import Enrollment, SubscriberStatus
+from text4baby_ru.enrollment.models import Enrollment, InboundMessage, SubscriberStatus
 from text4baby_ru.gateways.twilio import TwilioGateway
 from text4baby_ru.runtime import Runtime
 from text4baby_ru.settings import Settings
@@ -54,12 +54,18 @@ class Programme:
             self.url + path, data=params, headers={"X-Twilio-Signature": signature}
         )
         assert response.status_code == 200
+        deadline = time.monotonic() + 10
+        while self.waiting():  # the handler takes it right after the answer
+            assert time.monotonic() < deadline, "the text was not handled"
+            time.sleep(0.02)
 
     def settle(self) -> None:
-        """Wait until the replies sent in the background after each webhook are out."""
+        """Wait until the handler has handled every text and her replies are out."""
         deadline = time.monotonic() + 10
         busy = (MessageStatus.QUEUED, MessageStatus.SENDING)
-        while any(m.status in busy and m.kind is MessageKind.REPLY for m in self.messages()):
+        while self.waiting() or any(
+            m.status in busy and m.kind is MessageKind.REPLY for m in self.messages()
+        ):
             assert time.monotonic() < deadline, "replies still in flight"
             time.sleep(0.05)
         self.mock.wait_for_callbacks()
@@ -74,6 +80,13 @@ class Programme:
             worker="test",
         )
         self.mock.wait_for_callbacks()
+
+    def waiting(self) -> int:
+        with self.runtime.sessions() as session:
+            return (
+                session.scalar(select(func.count()).where(InboundMessage.processed_at.is_(None)))
+                or 0
+            )
 
     def messages(self, kind: MessageKind | None = None) -> list[OutboundMessage]:
         with self.runtime.sessions() as session:
