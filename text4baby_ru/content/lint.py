@@ -49,7 +49,7 @@ def _stage(track: str, week: int) -> Stage:
     return Stage(track, week, due_date=SAMPLE_DUE, birth_date=SAMPLE_BIRTH)
 
 
-def _stages(message: Message) -> list[Stage]:
+def stages_for(message: Message) -> list[Stage]:
     """The stages a message is rendered for: its own week for a tip, a spread for a reply."""
     if message.track and message.week is not None:
         return [_stage(message.track, message.week)]
@@ -222,7 +222,7 @@ def lint(library: Library) -> list[Problem]:
                 text,
                 language=language,
                 allowed=allowed,
-                stages=_stages(message),
+                stages=stages_for(message),
                 tip=message.track is not None,
             ):
                 problems.append(Problem(severity, kind, where, detail))
