@@ -8,8 +8,10 @@ from pathlib import Path
 
 import pytest
 
-from text4baby_ru.content import library, lint
+from text4baby_ru.content import library, lint, review
 from text4baby_ru.content.lint_style import overlap, repeats, typography
+from text4baby_ru.content.models import ContentKey, ContentKind
+from text4baby_ru.errors import Invalid
 from text4baby_ru.resources import data_dir
 
 SHIPPED = data_dir("message_library")
@@ -107,3 +109,15 @@ def test_replies_are_measured_with_a_real_date_not_an_empty_one(tmp_path: Path) 
     path.write_text(text.replace(old, "Дата родов: {{ due_date }}. " + "я" * 112), "utf-8")
     budget = [p for p in lint.lint(library.load(root)) if "reply.date_changed [ru]" in p.where]
     assert [p.detail for p in budget] == ["136 chars = 3 SMS (aim 2)"]
+
+
+def test_the_editor_measures_a_reply_with_a_real_date_and_refuses_an_ordinal_week() -> None:
+    reply = ContentKey(key="reply.date_changed", kind=ContentKind.REPLY)
+    warnings = review.validate_text(reply, "ru", "Дата родов: {{ due_date }}. " + "я" * 112)
+    assert warnings == ["136 chars = 3 SMS (aim 2)"]
+    with pytest.raises(Invalid, match="ordinal after the week"):
+        review.validate_text(reply, "ru", "У вас {{ week }}-я неделя, роды {{ due_date }}.")
+    tip = ContentKey(key="pregnancy.w20.1", kind=ContentKind.TIP, track="pregnancy", week=20)
+    assert review.validate_text(tip, "en", "a" * 151) == [
+        "151 chars in one SMS: keep at most 150 so an editor has room to add a word"
+    ]

@@ -49,13 +49,18 @@ def _stage(track: str, week: int) -> Stage:
     return Stage(track, week, due_date=SAMPLE_DUE, birth_date=SAMPLE_BIRTH)
 
 
-def stages_for(message: Message) -> list[Stage]:
-    """The stages a message is rendered for: its own week for a tip, a spread for a reply."""
-    if message.track and message.week is not None:
-        return [_stage(message.track, message.week)]
+def sample_stages(track: str | None, week: int | None) -> list[Stage]:
+    """The stages a text is rendered for: a tip's own week, or a spread of weeks for a reply."""
+    if track and week is not None:
+        return [_stage(track, week)]
     return [_stage("pregnancy", w) for w in (0, 1, 2, 4, 11, 21, 25, 40)] + [
         _stage("baby", w) for w in (0, 1, 21, 52)
     ]
+
+
+def stages_for(message: Message) -> list[Stage]:
+    """The stages a library message is rendered for."""
+    return sample_stages(message.track, message.week)
 
 
 def check_text(
