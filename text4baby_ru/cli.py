@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable
 from datetime import UTC, date, datetime
+from enum import StrEnum
 from functools import wraps
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -18,6 +19,7 @@ from text4baby_ru.auth.models import Role
 from text4baby_ru.clock import SystemClock
 from text4baby_ru.content import library as content_library
 from text4baby_ru.content import lint as content_lint
+from text4baby_ru.content import review_sheet
 from text4baby_ru.content import service as content_service
 from text4baby_ru.db import make_engine, session_factory, unit_of_work
 from text4baby_ru.delivery.clinic import import_clinic_csv
@@ -145,6 +147,34 @@ def content_lint_cmd(
     typer.echo(content_lint.report(problems))
     if any(p.severity == "error" for p in problems):
         raise typer.Exit(1)
+
+
+class SheetFormat(StrEnum):
+    """The review sheet's file formats."""
+
+    csv = "csv"
+    md = "md"
+
+
+@content_app.command("review-sheet")
+@friendly
+def content_review_sheet(
+    directory: Annotated[Path | None, typer.Argument(help="library folder")] = None,
+    format: Annotated[SheetFormat, typer.Option(help="csv or md")] = SheetFormat.csv,
+    output: Annotated[Path | None, typer.Option(help="file to write (default: print)")] = None,
+) -> None:
+    """Every tip and reply with its source, SMS parts and event window, and an empty column for
+    the clinician's verdict."""
+    try:
+        lib = content_library.load(directory or data_dir("message_library"))
+    except content_library.LibraryError as error:
+        _fail(str(error), 1)
+    sheet = review_sheet.to_csv(lib) if format is SheetFormat.csv else review_sheet.to_markdown(lib)
+    if output is None:
+        typer.echo(sheet, nl=False)
+        return
+    output.write_text(sheet, encoding="utf-8")
+    typer.echo(f"wrote {len(lib.messages)} messages to {output}")
 
 
 @content_app.command("export")

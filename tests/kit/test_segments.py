@@ -1,3 +1,5 @@
+import pytest
+
 from text4baby_ru.kit.segments import count, non_gsm7
 
 
@@ -30,3 +32,28 @@ def test_one_curly_quote_turns_an_english_text_into_ucs2() -> None:
     text = "Call 103 or 112 – now"
     assert count(text).encoding == "UCS-2"
     assert non_gsm7(text + "°«") == ["–", "°", "«"]
+
+
+# Twilio's own calculator on texts where a character would straddle a part boundary: the
+# network never splits a character, so it moves whole to the next part.
+BOUNDARY_CASES = [
+    ("я" * 66 + "😀" + "я" * 66, "UCS-2", 134, 3),
+    ("a" * 152 + "€" + "a" * 152, "GSM-7", 306, 3),
+    ("a" * 152 + "[" + "a" * 152, "GSM-7", 306, 3),
+    ("a" * 151 + "]" + "a" * 153, "GSM-7", 306, 2),
+    ("я" * 65 + "😀" + "я" * 67, "UCS-2", 134, 2),
+    ("😀" * 67, "UCS-2", 134, 3),
+]
+
+
+@pytest.mark.parametrize(("text", "encoding", "units", "segments"), BOUNDARY_CASES)
+def test_a_character_on_a_part_boundary_is_never_split(
+    text: str, encoding: str, units: int, segments: int
+) -> None:
+    parts = count(text)
+    assert (parts.encoding, parts.units, parts.segments) == (encoding, units, segments)
+
+
+def test_a_single_part_text_is_not_split_even_when_full() -> None:
+    assert count("a" * 158 + "€").segments == 1
+    assert count("я" * 68 + "😀").segments == 1

@@ -35,7 +35,7 @@ def test_a_web_join_confirmed_by_the_code_enrolls_her_as_an_sms_join_would(
     assert asked.status_code == 200 and "код" in asked.text
     (code_sms,) = messages_to(session, phone, "reply.web_code")
     assert code_sms.status is MessageStatus.DELIVERED and code_sms.language == "ru"
-    assert "Ваш код подтверждения" in (code_sms.body or "")
+    assert (code_sms.body or "").startswith("СМС-советы Text4baby: код подтверждения ")
     assert subscriber(client, session, clock, phone)["status"] is None  # nothing yet
 
     done = type_code(client, token_of(asked), code_sent_to(session, phone))
@@ -44,10 +44,13 @@ def test_a_web_join_confirmed_by_the_code_enrolls_her_as_an_sms_join_would(
     assert info["status"] == "active" and info["track"] == "pregnancy"
     assert info["due_date"] == "2027-03-15" and info["language"] == "ru"
     assert info["channel"] == "web" and info["consent_at"]
-    replies = [
-        m.content_key for m in messages_to(session, phone) if m.content_key != "reply.web_code"
-    ]
-    assert replies == ["reply.confirm_pregnancy", "reply.ask_city"]  # what МАМА 15.03.2027 gets
+    replies = [m for m in messages_to(session, phone) if m.content_key != "reply.web_code"]
+    # What МАМА 15.03.2027 gets, in the page's words: she consented with the code and may have
+    # no way to reply, so no "by replying you agree" and no question about her city.
+    assert [m.content_key for m in replies] == ["reply.web_confirm_pregnancy"]
+    (welcome,) = [m.body or "" for m in replies]
+    assert "Срок" in welcome and "15.03.2027" in welcome and "той же странице" in welcome
+    assert "Ответьте" not in welcome and "Отвечая" not in welcome and "Пришлите" not in welcome
 
     twin = fixture_phone()
     sms(client, twin, "МАМА 15.03.2027")
@@ -61,12 +64,17 @@ def test_the_english_page_enrolls_her_in_english_on_the_baby_track(
 ) -> None:
     phone = fixture_phone()
     asked = ask(client, phone, lang="en", kind="born", date="01.11.2026")
-    assert "Your confirmation code" in (messages_to(session, phone, "reply.web_code")[0].body or "")
+    code_sms = messages_to(session, phone, "reply.web_code")[0].body or ""
+    assert code_sms.startswith("Text4baby SMS tips: your confirmation code is ")
     done = type_code(client, token_of(asked), code_sent_to(session, phone), lang="en")
     assert done.status_code == 200 and "Done" in done.text
     info = subscriber(client, session, clock, phone)
     assert info["status"] == "active" and info["track"] == "baby"
     assert info["birth_date"] == "2026-11-01" and info["language"] == "en"
+    (welcome,) = messages_to(session, phone, "reply.web_confirm_baby")
+    assert "born on 01.11.2026" in (welcome.body or "") and "By replying" not in (
+        welcome.body or ""
+    )
 
 
 def test_a_stop_on_the_page_ends_her_messages_like_an_sms_stop(

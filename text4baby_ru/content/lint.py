@@ -5,9 +5,11 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import date
 from typing import Literal
 
 from text4baby_ru.content.library import LANGUAGES, SLOTS, TRACK_WEEKS, Library, Message, tip_key
+from text4baby_ru.content.lint_style import repeats, typography
 from text4baby_ru.content.reply_keys import REPLY_SAMPLES, REPLY_VARIABLES
 from text4baby_ru.content.templates import (
     TIP_VARIABLES,
@@ -38,17 +40,36 @@ class Problem:
     detail: str
 
 
-def _stages(message: Message) -> list[Stage]:
-    """The stages a message is rendered for: its own week for a tip, a spread for a reply."""
-    if message.track and message.week is not None:
-        return [Stage(message.track, message.week)]
-    return [Stage("pregnancy", w) for w in (0, 1, 2, 4, 11, 21, 40)] + [
-        Stage("baby", w) for w in (0, 1, 52)
+# Real dates for rendering, so a text's length is the length she gets (dd.mm.yyyy).
+SAMPLE_DUE = date(2027, 3, 15)
+SAMPLE_BIRTH = date(2026, 12, 15)
+
+
+def _stage(track: str, week: int) -> Stage:
+    return Stage(track, week, due_date=SAMPLE_DUE, birth_date=SAMPLE_BIRTH)
+
+
+def sample_stages(track: str | None, week: int | None) -> list[Stage]:
+    """The stages a text is rendered for: a tip's own week, or a spread of weeks for a reply."""
+    if track and week is not None:
+        return [_stage(track, week)]
+    return [_stage("pregnancy", w) for w in (0, 1, 2, 4, 11, 21, 25, 40)] + [
+        _stage("baby", w) for w in (0, 1, 21, 52)
     ]
 
 
+def stages_for(message: Message) -> list[Stage]:
+    """The stages a library message is rendered for."""
+    return sample_stages(message.track, message.week)
+
+
 def check_text(
-    text: str, *, language: str, allowed: tuple[str, ...], stages: list[Stage]
+    text: str,
+    *,
+    language: str,
+    allowed: tuple[str, ...],
+    stages: list[Stage],
+    tip: bool = False,
 ) -> list[tuple[Severity, str, str]]:
     """Problems of one text in one language: template, rendering, budget, characters."""
     found: list[tuple[Severity, str, str]] = []
@@ -73,6 +94,7 @@ def check_text(
     if worst is None:
         return found
     rendered, parts = worst
+    found += typography(rendered, language=language, source=text, tip=tip)
     limit, aim = BUDGET[language]
     if language == "en" and non_gsm7(rendered):
         found.append(("error", "characters", f"forces UCS-2 in English: {non_gsm7(rendered)!r}"))
@@ -202,9 +224,17 @@ def lint(library: Library) -> list[Problem]:
                 continue
             texts[" ".join(text.split()).lower()].append(where)
             for severity, kind, detail in check_text(
-                text, language=language, allowed=allowed, stages=_stages(message)
+                text,
+                language=language,
+                allowed=allowed,
+                stages=stages_for(message),
+                tip=message.track is not None,
             ):
                 problems.append(Problem(severity, kind, where, detail))
+    for key, other, score in repeats(library.tips()):
+        problems.append(
+            Problem("warning", "repetition", key, f"reads like {other} ({score:.0%} words shared)")
+        )
     for places in texts.values():
         if len(places) > 1:
             problems.append(

@@ -32,6 +32,8 @@ REPLY_VARIABLES: dict[str, tuple[str, ...]] = {
     "reply.completion": (),
     "reply.clinic_welcome": ("week",),
     "reply.web_code": ("code",),
+    "reply.web_confirm_pregnancy": ("week", "due_date"),
+    "reply.web_confirm_baby": ("week", "birth_date"),
     "reply.not_a_doctor": (),
 }
 

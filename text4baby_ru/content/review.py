@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from text4baby_ru.content.library import LANGUAGES
 from text4baby_ru.content.lint import check_text
+from text4baby_ru.content.lint import sample_stages as lint_stages
 from text4baby_ru.content.models import ContentKey, ContentKind, ContentRevision, RevisionStatus
 from text4baby_ru.content.reply_keys import REPLY_VARIABLES
 from text4baby_ru.content.templates import TIP_VARIABLES, Stage, problems_in
@@ -33,12 +34,9 @@ def allowed_variables(key: ContentKey) -> tuple[str, ...]:
 
 
 def sample_stages(key: ContentKey) -> list[Stage]:
-    """The stages a text is checked on: its own week for a tip, a spread for a reply."""
-    if key.kind is ContentKind.TIP and key.track and key.week is not None:
-        return [Stage(key.track, key.week)]
-    return [Stage("pregnancy", w) for w in (0, 1, 4, 21, 40)] + [
-        Stage("baby", w) for w in (0, 1, 52)
-    ]
+    """The stages a text is checked on (with real dates): its own week for a tip, a spread for a
+    reply."""
+    return lint_stages(key.track if key.kind is ContentKind.TIP else None, key.week)
 
 
 def validate_text(key: ContentKey, language: str, text: str) -> list[str]:
@@ -50,7 +48,11 @@ def validate_text(key: ContentKey, language: str, text: str) -> list[str]:
     if len(text) > MAX_TEXT:
         raise Invalid(f"the text is longer than {MAX_TEXT} characters")
     found = check_text(
-        text, language=language, allowed=allowed_variables(key), stages=sample_stages(key)
+        text,
+        language=language,
+        allowed=allowed_variables(key),
+        stages=sample_stages(key),
+        tip=key.kind is ContentKind.TIP,
     )
     errors = [detail for severity, _, detail in found if severity == "error"]
     if errors:

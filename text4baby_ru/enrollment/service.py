@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
@@ -247,6 +247,24 @@ def handle_text(
     )
 
 
+# She joined on the page, which exists for women who may not be able to reply by SMS: her consent
+# is the confirmed code, so she is neither told "by replying you agree" nor asked for her city.
+_WEB_REPLIES = {
+    "reply.confirm_pregnancy": "reply.web_confirm_pregnancy",
+    "reply.confirm_baby": "reply.web_confirm_baby",
+}
+
+
+def _for_web(outcome: Outcome) -> Outcome:
+    """The web page's wording of a join's replies, without the question that needs an answer."""
+    replies = tuple(
+        replace(r, key=_WEB_REPLIES.get(r.key, r.key))
+        for r in outcome.replies
+        if r.key != "reply.ask_city"
+    )
+    return replace(outcome, replies=replies)
+
+
 def handle_web(
     session: Session,
     *,
@@ -264,7 +282,7 @@ def handle_web(
         outcome = respond(stop, "", loaded.state, today=loaded.today)
     else:
         dated = classify(join.day.isoformat(), today=loaded.today, birth_word=join.born)
-        outcome = join_with_date(loaded.state, dated, language=language)
+        outcome = _for_web(join_with_date(loaded.state, dated, language=language))
     return _settle(
         session, loaded, outcome, fallback_language=language, channel=Channel.WEB, now=now
     )

@@ -38,18 +38,31 @@ def non_gsm7(text: str) -> list[str]:
     return seen
 
 
-def count(text: str) -> SegmentCount:
-    """Encoding, units and number of SMS parts for text (160/153 GSM-7, 70/67 UCS-2)."""
+def _unit_widths(text: str) -> tuple[Encoding, list[int]]:
+    """The encoding of text and how many units each of its characters takes in it."""
     if is_gsm7(text):
-        units = sum(2 if c in GSM7_EXTENSION else 1 for c in text)
-        single, multi = 160, 153
-        encoding: Encoding = "GSM-7"
-    else:
-        # UCS-2 on the wire is UTF-16: a character outside the BMP (emoji) takes two units.
-        units = sum(2 if ord(c) > 0xFFFF else 1 for c in text)
-        single, multi = 70, 67
-        encoding = "UCS-2"
+        return "GSM-7", [2 if c in GSM7_EXTENSION else 1 for c in text]
+    # UCS-2 on the wire is UTF-16: a character outside the BMP (emoji) takes two units.
+    return "UCS-2", [2 if ord(c) > 0xFFFF else 1 for c in text]
+
+
+def count(text: str) -> SegmentCount:
+    """Encoding, units and number of SMS parts for text (160/153 GSM-7, 70/67 UCS-2).
+
+    Parts are filled the way the network splits them: a character is never cut in two, so an
+    emoji (a surrogate pair) or an escaped GSM-7 character that would straddle a boundary moves
+    whole to the next part, which can add a part the plain division would not.
+    """
+    encoding, widths = _unit_widths(text)
+    single, multi = (160, 153) if encoding == "GSM-7" else (70, 67)
+    units = sum(widths)
     if units == 0:
         return SegmentCount(encoding, 0, 0)
-    segments = 1 if units <= single else -(-units // multi)
+    if units <= single:
+        return SegmentCount(encoding, units, 1)
+    segments, room = 1, multi
+    for width in widths:
+        if width > room:
+            segments, room = segments + 1, multi
+        room -= width
     return SegmentCount(encoding, units, segments)
