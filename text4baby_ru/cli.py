@@ -187,6 +187,7 @@ def serve(
             host=host,
             port=port,
             log_config=logs.uvicorn_log_config(settings.log_level, settings.log_format),
+            server_header=False,  # no "server: uvicorn" telling a prober what to try
         )
     finally:
         if scheduler is not None:
