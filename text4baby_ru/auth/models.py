@@ -34,6 +34,9 @@ class User(Base):
     role: Mapped[Role] = mapped_column(_role_type)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The admin who made this user through the API (None: the command line). Lets a review
+    # show when the reviewer of a draft is a user its author made.
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
 
 class ApiToken(Base):
