@@ -125,3 +125,9 @@ def test_a_session_still_ends_after_twelve_hours(
     assert client.get("/api/v1/me").status_code == 200
     clock.advance(timedelta(hours=12, seconds=1))
     assert client.get("/api/v1/me").status_code == 401
+
+
+def test_a_non_ascii_bearer_token_is_401(client: TestClient) -> None:
+    for value in (b"Bearer \xe9\xe9", b"Bearer t4b_\xb2", b"\xb2"):
+        answer = raw(client, "GET", "/api/v1/me", {b"authorization": value})
+        assert answer.status_code == 401, (value, answer.text)
