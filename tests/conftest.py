@@ -149,5 +149,8 @@ def runtime(
 
 @pytest.fixture
 def client(runtime: Runtime) -> Iterator[TestClient]:
-    with TestClient(create_app(runtime), raise_server_exceptions=False) as c:
+    # https, as PUBLIC_URL: the session cookie is Secure there and only goes back over https.
+    with TestClient(
+        create_app(runtime), base_url="https://testserver", raise_server_exceptions=False
+    ) as c:
         yield c

@@ -30,6 +30,7 @@ def test_defaults_are_the_embedded_system() -> None:
     assert s.sms_gateway == "console"
     assert s.countries == ("RU",)
     assert s.send_weekdays == (0, 2, 4)
+    assert s.proxies == ()  # X-Forwarded-For believed from nobody
 
 
 @pytest.mark.parametrize(
@@ -51,6 +52,10 @@ def test_defaults_are_the_embedded_system() -> None:
         ({"T4B_PUBLIC_URL": "localhost"}, "T4B_PUBLIC_URL"),
         ({"T4B_ALLOWED_COUNTRIES": "Russia"}, "T4B_ALLOWED_COUNTRIES"),
         ({"T4B_SEND_DAYS": "mon,mon,fri"}, "T4B_SEND_DAYS"),
+        ({"T4B_TRUSTED_PROXIES": "nginx.local"}, "T4B_TRUSTED_PROXIES"),
+        ({"T4B_TRUSTED_PROXIES": "*"}, "T4B_TRUSTED_PROXIES"),
+        ({"T4B_JOIN_CODES_PER_HOUR": "0"}, "T4B_JOIN_CODES_PER_HOUR"),
+        ({"T4B_JOIN_CODES_PER_DAY": "lots"}, "T4B_JOIN_CODES_PER_DAY"),
     ],
 )
 def test_a_bad_setting_is_named_in_one_line(

@@ -217,6 +217,11 @@ def serve(
             host=host,
             port=port,
             log_config=logs.uvicorn_log_config(settings.log_level, settings.log_format),
+            server_header=False,  # no "server: uvicorn" telling a prober what to try
+            # X-Forwarded-For names the client only when a trusted proxy sent it; by default
+            # nobody is trusted (uvicorn alone would trust 127.0.0.1, e.g. any local process).
+            proxy_headers=bool(settings.proxies),
+            forwarded_allow_ips=list(settings.proxies) or None,
         )
     finally:
         if scheduler is not None:

@@ -71,11 +71,14 @@ def get_current_user(
     user = authenticate(session, credentials.credentials) if credentials else None
     cookie = request.cookies.get(SESSION_COOKIE)
     if user is None and credentials is None and cookie:
-        key = get_signing_key(session, runtime)
-        user = session_user(session, cookie, key=key, now=runtime.clock.now())
+        user = session_user(session, cookie, now=runtime.clock.now())
         presented = request.headers.get(CSRF_HEADER)
         unsafe = request.method not in SAFE_METHODS
-        if user is not None and unsafe and not csrf_ok(cookie, presented, key=key):
+        if (
+            user is not None
+            and unsafe
+            and not csrf_ok(cookie, presented, key=get_signing_key(session, runtime))
+        ):
             raise HTTPException(
                 status.HTTP_403_FORBIDDEN, detail=f"the {CSRF_HEADER} header is missing"
             )

@@ -10,8 +10,9 @@ import re
 import sys
 import time
 from typing import Any
+from urllib.parse import unquote_plus
 
-from text4baby_ru.kit.phones import mask_all
+from text4baby_ru.kit.phones import looks_like_phone, mask_all, mask_spelled
 
 # Ids a record may carry (`log.info(..., extra={"message_id": 7})`): never a phone number.
 TRACE_FIELDS = ("subscriber_id", "enrollment_id", "message_id", "message_ids", "provider_sid")
@@ -20,7 +21,7 @@ _FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 # and ours to Kannel's sendsms (`password`, `text`), in the access log and urllib3's debug log.
 # The dlr-url we hand Kannel is itself a parameter: its own `secret` is URL-encoded (%3F, %3D).
 _SECRET_PARAMS = re.compile(
-    r"([?&](?:secret|password|text)=)[^&\s\"']*"
+    r"([?&](?:secret|password|text|token)=)[^&\s\"']*"
     r"|((?:%3F|%26)secret%3D)(?:(?!%26)[^&\s\"'])*",
     re.IGNORECASE,
 )
@@ -31,11 +32,30 @@ def scrub(text: str) -> str:
     return _SECRET_PARAMS.sub(lambda m: (m.group(1) or m.group(2)) + "***", mask_all(text))
 
 
+def _segment(part: str) -> str:
+    return mask_spelled(unquote_plus(part)) if looks_like_phone(unquote_plus(part)) else part
+
+
+def scrub_target(target: str) -> str:
+    """A request target (path and query, as the access log writes it) with every path segment
+    and query value that is a phone number, however spelled or encoded, masked."""
+    path, mark, query = target.partition("?")
+    path = "/".join(_segment(part) for part in path.split("/"))
+    if mark:
+        pairs = (pair.partition("=") for pair in query.split("&"))
+        query = "&".join(k + eq + _segment(v) for k, eq, v in pairs)
+    return path + mark + query
+
+
 class MaskPhones(logging.Filter):
     """Rewrite a record so that no whole phone number survives (last four digits only), nor a
-    secret or a text in a URL."""
+    secret or a text in a URL. The access log's request target is read segment by segment, so
+    a number in any spelling a route accepts is masked too."""
 
     def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args
+        if record.name == "uvicorn.access" and isinstance(args, tuple) and len(args) >= 3:
+            record.args = (*args[:2], scrub_target(str(args[2])), *args[3:])
         message = record.getMessage()
         masked = scrub(message)
         if masked != message:

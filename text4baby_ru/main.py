@@ -27,6 +27,7 @@ from text4baby_ru.delivery.failover import Failover
 from text4baby_ru.deps import RuntimeDep
 from text4baby_ru.errors import AppError
 from text4baby_ru.gateways.factory import build_gateway, warn_if_abroad
+from text4baby_ru.http_headers import SecurityHeaders
 from text4baby_ru.public.router import router as public_router
 from text4baby_ru.runtime import Runtime
 from text4baby_ru.settings import Settings
@@ -71,6 +72,7 @@ def create_app(runtime: Runtime) -> FastAPI:
     """The HTTP service over a runtime."""
     app = FastAPI(title="Text4baby Russia", version=__version__, description=DESCRIPTION)
     app.state.runtime = runtime
+    app.add_middleware(SecurityHeaders, https=runtime.settings.public_url.startswith("https://"))
 
     @app.exception_handler(AppError)
     async def _app_error(_: Request, error: AppError) -> JSONResponse:

@@ -1,7 +1,7 @@
 """Every table of the service, imported in one place for Alembic and the tests."""
 
 from text4baby_ru.audit.models import AuditEvent
-from text4baby_ru.auth.models import ApiToken, User
+from text4baby_ru.auth.models import ApiToken, PageSession, User
 from text4baby_ru.content.models import ContentKey, ContentRevision
 from text4baby_ru.db import Base
 from text4baby_ru.delivery.models import Alert, EarlyReport, OutboundMessage, RouteHealth
@@ -29,6 +29,7 @@ __all__ = [
     "Enrollment",
     "InboundMessage",
     "OutboundMessage",
+    "PageSession",
     "Person",
     "RateSlot",
     "ReplyCounter",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from datetime import time
 from functools import lru_cache
@@ -59,6 +60,9 @@ class Settings(BaseSettings):
     settle_seconds: int = Field(30, ge=0, le=86_400, alias="T4B_SETTLE_SECONDS")
     pending_retention_days: int = Field(30, ge=1, le=3650, alias="T4B_PENDING_RETENTION_DAYS")
     segment_price: float = Field(2.5, ge=0, alias="T4B_SEGMENT_PRICE")
+    join_codes_per_hour: int = Field(60, ge=1, le=100_000, alias="T4B_JOIN_CODES_PER_HOUR")
+    join_codes_per_day: int = Field(500, ge=1, le=1_000_000, alias="T4B_JOIN_CODES_PER_DAY")
+    trusted_proxies: str = Field("", alias="T4B_TRUSTED_PROXIES")
     log_level: str = Field("INFO", alias="T4B_LOG_LEVEL")
     log_format: Literal["text", "json"] = Field("text", alias="T4B_LOG_FORMAT")
 
@@ -105,6 +109,20 @@ class Settings(BaseSettings):
                 "python -c 'import secrets; print(secrets.token_urlsafe(32))'"
             )
         return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _trusted_proxies(cls, value: str) -> str:
+        proxies = [p.strip() for p in value.split(",") if p.strip()]
+        for proxy in proxies:
+            try:
+                ipaddress.ip_network(proxy, strict=False)
+            except ValueError:
+                raise ValueError(
+                    f"{proxy!r} is not an IP address or network; list the proxies' addresses, "
+                    "e.g. 127.0.0.1,10.0.0.0/8"
+                ) from None
+        return ",".join(proxies)
 
     @field_validator("allowed_countries")
     @classmethod
@@ -164,6 +182,11 @@ class Settings(BaseSettings):
     def countries(self) -> tuple[str, ...]:
         """The ISO codes whose numbers may enroll."""
         return tuple(self.allowed_countries.split(","))
+
+    @property
+    def proxies(self) -> tuple[str, ...]:
+        """The addresses whose X-Forwarded-For is believed (none: the peer is the client)."""
+        return tuple(self.trusted_proxies.split(",")) if self.trusted_proxies else ()
 
     @property
     def send_weekdays(self) -> tuple[int, int, int]:

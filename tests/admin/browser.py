@@ -68,17 +68,22 @@ class Server:
 
 
 @contextmanager
-def served(folder: Path) -> Iterator[Server]:
+def served(folder: Path, **settings: str) -> Iterator[Server]:
     """A migrated database with the shipped library, served on a free port (console gateway,
-    no scheduler: the tests run `dispatch` when they want a pass)."""
+    no scheduler: the tests run `dispatch` when they want a pass); settings add or override
+    environment variables."""
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("T4B_", "TWILIO_"))} | {
-        "T4B_DATABASE_URL": f"sqlite:///{folder / 'pages.db'}",
-        "T4B_SMS_GATEWAY": "console",
-        "T4B_PUBLIC_URL": f"http://127.0.0.1:{port}",
-        "T4B_SECRET_KEY": "browser-test-key-not-a-secret",
-        "T4B_SEND_RATE": "10000",
-    }
+    env = (
+        {k: v for k, v in os.environ.items() if not k.startswith(("T4B_", "TWILIO_"))}
+        | {
+            "T4B_DATABASE_URL": f"sqlite:///{folder / 'pages.db'}",
+            "T4B_SMS_GATEWAY": "console",
+            "T4B_PUBLIC_URL": f"http://127.0.0.1:{port}",
+            "T4B_SECRET_KEY": "browser-test-key-not-a-secret",
+            "T4B_SEND_RATE": "10000",
+        }
+        | settings
+    )
     server = Server(f"http://127.0.0.1:{port}", env, folder / "server.log")
     server.cli("db", "upgrade")
     server.cli("content", "import")

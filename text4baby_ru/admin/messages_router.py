@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable
 from datetime import datetime
 from typing import Annotated
@@ -12,6 +13,7 @@ from sqlalchemy import or_, select
 
 from text4baby_ru.audit.service import record_by
 from text4baby_ru.auth.models import Role, User
+from text4baby_ru.auth.service import creators
 from text4baby_ru.content import review
 from text4baby_ru.content.library import LANGUAGES
 from text4baby_ru.content.models import ContentKey, ContentKind, ContentRevision, RevisionStatus
@@ -21,6 +23,7 @@ from text4baby_ru.deps import CONTENT_ROLES, BodyId, ClockDep, SessionDep, Setti
 from text4baby_ru.errors import Invalid
 from text4baby_ru.kit.segments import count
 
+log = logging.getLogger(__name__)
 router = APIRouter(prefix="/api/v1/messages", tags=["content"])
 ContentUser = Annotated[User, Depends(require(*CONTENT_ROLES))]
 Reviewer = Annotated[User, Depends(require(Role.ADMIN, Role.REVIEWER))]
@@ -90,6 +93,9 @@ class RevisionOut(BaseModel):
     created_at: datetime
     published_at: datetime | None
     published_by_id: int | None
+    # True when the user who published it was made by its author: two people on paper, one in
+    # fact (admins are trusted with users; this makes such a publication visible).
+    reviewer_created_by_author: bool
     diff: str
 
 
@@ -239,7 +245,8 @@ def _go_live(
     clock: ClockDep,
     user: User,
 ) -> DraftOut:
-    """Publish or revert, and write down the text before and after."""
+    """Publish or revert, and write down the text before and after (flagged when the reviewer
+    is a user the draft's author made)."""
     before = review.live_text(session, key, body.language)
     revision = operation(
         session,
@@ -249,6 +256,17 @@ def _go_live(
         user_id=user.id,
         now=clock.now(),
     )
+    after: dict[str, object] = {"revision_id": revision.id, "text": revision.text}
+    if _made_by_author(revision, creators(session, {user.id})):
+        after["reviewer_created_by_author"] = True
+        log.warning(
+            "%s of %s [%s] by user %d, whom the author (user %s) created",
+            action,
+            key,
+            body.language,
+            user.id,
+            revision.author_id,
+        )
     record_by(
         session,
         user,
@@ -257,9 +275,19 @@ def _go_live(
         entity="content",
         entity_id=f"{key}:{body.language}",
         before={"text": before},
-        after={"revision_id": revision.id, "text": revision.text},
+        after=after,
     )
     return DraftOut(revision_id=revision.id, status=revision.status.value, warnings=[])
+
+
+def _made_by_author(revision: ContentRevision, made_by: dict[int, int | None]) -> bool:
+    """True when revision's publisher is a user its author created."""
+    publisher = revision.published_by_id
+    return (
+        publisher is not None
+        and revision.author_id is not None
+        and made_by.get(publisher) == revision.author_id
+    )
 
 
 @router.post("/{key}/publish", summary="Make a draft live (reviewer, admin; never one's own draft)")
@@ -278,6 +306,10 @@ def revert(
 
 @router.get("/{key}/revisions", summary="Every revision with author, time, status and diff")
 def revisions(key: str, session: SessionDep, _: ContentUser) -> list[RevisionOut]:
+    views = review.history(session, key)
+    made_by = creators(
+        session, {v.revision.published_by_id for v in views if v.revision.published_by_id}
+    )
     return [
         RevisionOut(
             revision_id=v.revision.id,
@@ -289,9 +321,10 @@ def revisions(key: str, session: SessionDep, _: ContentUser) -> list[RevisionOut
             created_at=v.revision.created_at,
             published_at=v.revision.published_at,
             published_by_id=v.revision.published_by_id,
+            reviewer_created_by_author=_made_by_author(v.revision, made_by),
             diff=v.diff,
         )
-        for v in review.history(session, key)
+        for v in views
     ]
 
 

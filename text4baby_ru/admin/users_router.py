@@ -62,7 +62,9 @@ def list_users(session: SessionDep, _: AdminUser) -> list[UserOut]:
 def create_user(
     body: UserCreate, session: SessionDep, clock: ClockDep, admin: AdminUser
 ) -> UserCreated:
-    user, token = service.create_user(session, name=body.name, role=body.role, now=clock.now())
+    user, token = service.create_user(
+        session, name=body.name, role=body.role, now=clock.now(), created_by_id=admin.id
+    )
     record_by(
         session,
         admin,

@@ -34,6 +34,9 @@ class User(Base):
     role: Mapped[Role] = mapped_column(_role_type)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The admin who made this user through the API (None: the command line). Lets a review
+    # show when the reviewer of a draft is a user its author made.
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
 
 class ApiToken(Base):
@@ -45,4 +48,18 @@ class ApiToken(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+class PageSession(Base):
+    """A signed-in browser: the SHA-256 of the random id its cookie carries, the token it signed
+    in with, and when it ends (expiry, or sign-out revoking it)."""
+
+    __tablename__ = "page_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    id_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    token_id: Mapped[int] = mapped_column(ForeignKey("api_tokens.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -20,9 +20,11 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def create_user(session: Session, *, name: str, role: Role, now: datetime) -> tuple[User, str]:
+def create_user(
+    session: Session, *, name: str, role: Role, now: datetime, created_by_id: int | None = None
+) -> tuple[User, str]:
     """A new user and their token; the token is returned once and never stored."""
-    user = User(name=name, role=role, created_at=now)
+    user = User(name=name, role=role, created_at=now, created_by_id=created_by_id)
     session.add(user)
     session.flush()
     return user, issue_token(session, user=user, now=now)
@@ -47,6 +49,14 @@ def authenticate(session: Session, token: str) -> User | None:
             User.revoked_at.is_(None),
         )
     )
+
+
+def creators(session: Session, user_ids: set[int]) -> dict[int, int | None]:
+    """Who made each of these users (None: the command line)."""
+    if not user_ids:
+        return {}
+    rows = session.execute(select(User.id, User.created_by_id).where(User.id.in_(user_ids)))
+    return {user_id: creator for user_id, creator in rows}
 
 
 def list_users(session: Session) -> list[User]:

@@ -1,62 +1,82 @@
-"""Signed browser sessions for the admin pages: a cookie names a token and proves it with an HMAC,
-so the token itself never sits in the browser and revoking the token ends the session."""
+"""Browser sessions for the admin pages: the cookie carries a random id whose hash is stored with
+the token it signed in with, so sign-out (or revoking the token or the user) ends it on the
+server, and the token itself never sits in the browser."""
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import re
+import secrets
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
-from text4baby_ru.auth.models import ApiToken, User
+from text4baby_ru.auth.models import ApiToken, PageSession, User
 from text4baby_ru.auth.service import hash_token
 
 SESSION_COOKIE = "t4b_session"
 SESSION_TTL = timedelta(hours=12)
+# What open_session hands out (secrets.token_urlsafe(32)); anything else is no session.
+_SESSION_ID = re.compile(r"[A-Za-z0-9_-]{43}")
+_CSRF = re.compile(r"[0-9a-f]{64}")
 
 
-def _sign(key: bytes, message: str) -> str:
-    return hmac.new(key, b"session:" + message.encode(), hashlib.sha256).hexdigest()
+def well_formed(cookie: str | None) -> bool:
+    """True when cookie has the shape of a session id (malformed ones never reach the database)."""
+    return cookie is not None and _SESSION_ID.fullmatch(cookie) is not None
 
 
-def open_session(session: Session, token: str, *, key: bytes, now: datetime) -> str | None:
-    """A session cookie value for a valid token, or None (unknown or revoked token or user)."""
-    row = session.execute(
-        select(ApiToken.id, ApiToken.token_hash)
+def open_session(session: Session, token: str, *, now: datetime) -> str | None:
+    """A new session's cookie value for a valid token, or None (unknown or revoked token or
+    user). Each sign-in gets a fresh random id, even two in the same second."""
+    token_id = session.scalar(
+        select(ApiToken.id)
         .join(User, User.id == ApiToken.user_id)
         .where(
             ApiToken.token_hash == hash_token(token.strip()),
             ApiToken.revoked_at.is_(None),
             User.revoked_at.is_(None),
         )
-    ).first()
-    if row is None:
+    )
+    if token_id is None:
         return None
-    token_id, token_hash = row
-    expires = int((now + SESSION_TTL).timestamp())
-    return f"{token_id}.{expires}.{_sign(key, f'{token_id}.{expires}.{token_hash}')}"
+    session.execute(delete(PageSession).where(PageSession.expires_at < now))
+    value = secrets.token_urlsafe(32)
+    row = PageSession(id_hash=hash_token(value), token_id=token_id, created_at=now)
+    row.expires_at = now + SESSION_TTL
+    session.add(row)
+    session.flush()
+    return value
 
 
-def session_user(session: Session, cookie: str, *, key: bytes, now: datetime) -> User | None:
-    """The active user a session cookie belongs to, or None (forged, expired or revoked)."""
-    parts = cookie.split(".")
-    if len(parts) != 3 or not parts[0].isdigit() or not parts[1].isdigit():
+def session_user(session: Session, cookie: str | None, *, now: datetime) -> User | None:
+    """The active user a session cookie belongs to, or None (malformed, unknown, expired,
+    signed out, or its token or user revoked)."""
+    if not well_formed(cookie):
         return None
-    token_id, expires, signature = int(parts[0]), int(parts[1]), parts[2]
-    if expires < now.timestamp() or token_id > 2_147_483_647:
-        return None
-    found = session.execute(
-        select(User, ApiToken.token_hash)
+    return session.scalar(
+        select(User)
         .join(ApiToken, ApiToken.user_id == User.id)
-        .where(ApiToken.id == token_id, ApiToken.revoked_at.is_(None), User.revoked_at.is_(None))
-    ).first()
-    if found is None:
-        return None
-    user, token_hash = found
-    expected = _sign(key, f"{token_id}.{expires}.{token_hash}")
-    return user if hmac.compare_digest(expected, signature) else None
+        .join(PageSession, PageSession.token_id == ApiToken.id)
+        .where(
+            PageSession.id_hash == hash_token(cookie or ""),
+            PageSession.revoked_at.is_(None),
+            PageSession.expires_at > now,
+            ApiToken.revoked_at.is_(None),
+            User.revoked_at.is_(None),
+        )
+    )
+
+
+def close_session(session: Session, cookie: str | None, *, now: datetime) -> None:
+    """End the session this cookie names (sign-out): the cookie opens nothing any more."""
+    if well_formed(cookie):
+        this = PageSession.id_hash == hash_token(cookie or "")
+        session.execute(
+            update(PageSession).where(this, PageSession.revoked_at.is_(None)).values(revoked_at=now)
+        )
 
 
 def csrf_token(cookie: str, *, key: bytes) -> str:
@@ -65,5 +85,7 @@ def csrf_token(cookie: str, *, key: bytes) -> str:
 
 
 def csrf_ok(cookie: str, presented: str | None, *, key: bytes) -> bool:
-    """True when presented is this session's CSRF token."""
-    return bool(presented) and hmac.compare_digest(csrf_token(cookie, key=key), presented or "")
+    """True when presented is this session's CSRF token (a malformed value is simply not)."""
+    if presented is None or _CSRF.fullmatch(presented) is None:
+        return False
+    return hmac.compare_digest(csrf_token(cookie, key=key), presented)

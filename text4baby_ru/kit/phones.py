@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 import phonenumbers
 
 _SEP = r"[\s\-().]?"
 # International (+ or URL-encoded %2B, then 10-15 digits) or a Russian national number
 # (11 digits starting 7 or 8, or 10 starting 9), each digit optionally followed by a separator.
+# Only what a number may be written with; 10-15 digits of these are a number even if invalid.
+_PHONE_SPELLING = re.compile(r"[\d\s+().\-/]+")
 _PHONE_LIKE = re.compile(
     rf"(?<![\w%])(?:(?:\+|%2B){_SEP}(?:\d{_SEP}){{9,14}}\d"
     rf"|[78]{_SEP}(?:\d{_SEP}){{9}}\d"
@@ -49,3 +52,23 @@ def mask(phone: str) -> str:
 def mask_all(text: str) -> str:
     """Replace every phone-like run of digits in free text by its masked form."""
     return _PHONE_LIKE.sub(lambda m: mask(m.group(0)), text)
+
+
+def looks_like_phone(text: str) -> bool:
+    """True when text, however spelled (full-width digits, dots, 00 or 8 prefix), is or may be
+    a phone number: whatever normalize accepts, and any 10-15 digits in a number's spelling."""
+    plain = unicodedata.normalize("NFKC", text).strip()
+    if sum(c.isdigit() for c in plain) < 7:  # no number is shorter; spares the parser
+        return False
+    if _PHONE_SPELLING.fullmatch(plain) and 10 <= len(re.sub(r"\D", "", plain)) <= 15:
+        return True
+    try:
+        normalize(plain)
+    except BadPhoneNumber:
+        return False
+    return True
+
+
+def mask_spelled(text: str) -> str:
+    """The masked form of a number however it was spelled (`***0001`)."""
+    return mask(unicodedata.normalize("NFKC", text))

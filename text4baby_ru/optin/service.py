@@ -13,7 +13,7 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from text4baby_ru.content.templates import Stage
@@ -49,6 +49,10 @@ class Limits:
     per_phone_hour: int = 3
     per_phone_day: int = 5
     per_client_hour: int = 20
+    # What the whole programme sends, whoever asks (T4B_JOIN_CODES_PER_HOUR / _PER_DAY): one
+    # client behind many addresses, or many clients, cannot pump more SMS than this.
+    codes_per_hour: int = 60
+    codes_per_day: int = 500
     lifetime: timedelta = timedelta(minutes=10)
     attempts: int = 5
 
@@ -120,6 +124,27 @@ def _over_limit(
         or _count(session, WebCode.phone_hash, phone_hash, day) >= limits.per_phone_day
         or _count(session, WebCode.client_hash, client_hash, hour) >= limits.per_client_hour
     )
+
+
+# Serialises the budget's count and the code it allows across processes (PostgreSQL; SQLite's
+# BEGIN IMMEDIATE already lets one writer at a time in).
+_BUDGET_LOCK = 0x7434_6A6F  # "t4jo"
+
+
+def _budget_spent(session: Session, *, now: datetime, limits: Limits) -> bool:
+    """True when the programme has sent as many codes as it may this hour or this day."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _BUDGET_LOCK})
+    sent = select(func.count()).select_from(WebCode).where(WebCode.code_hash.is_not(None))
+    hour = int(session.scalar(sent.where(WebCode.created_at > now - timedelta(hours=1))) or 0)
+    if hour >= limits.codes_per_hour:
+        log.warning("web page: the %d codes of this hour are spent", limits.codes_per_hour)
+        return True
+    day = int(session.scalar(sent.where(WebCode.created_at > now - KEEP)) or 0)
+    if day >= limits.codes_per_day:
+        log.warning("web page: the %d codes of this day are spent", limits.codes_per_day)
+        return True
+    return False
 
 
 def _web_inbound(session: Session, *, what: str, person_id: int | None, now: datetime) -> int:
@@ -196,7 +221,9 @@ def ask(
     purge(session, now=now)
     phone_hash = keyed_hash(hash_key, phone)
     client_hash = keyed_hash(hash_key, "client:" + client)
-    if _over_limit(session, phone_hash=phone_hash, client_hash=client_hash, now=now, limits=limits):
+    if _over_limit(
+        session, phone_hash=phone_hash, client_hash=client_hash, now=now, limits=limits
+    ) or _budget_spent(session, now=now, limits=limits):
         log.info("web %s for %s refused: over the limit", action, mask(phone))
         return Asked(None)
     token = secrets.token_urlsafe(24)

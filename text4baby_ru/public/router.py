@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 from text4baby_ru.db import unit_of_work
 from text4baby_ru.deps import RuntimeDep
 from text4baby_ru.enrollment.service import local_today
-from text4baby_ru.optin.service import Verdict, ask, confirm
+from text4baby_ru.optin.service import Limits, Verdict, ask, confirm
 from text4baby_ru.public.forms import read_code, read_request
 from text4baby_ru.public.texts import TEXTS
 from text4baby_ru.runtime import Runtime
@@ -95,6 +95,10 @@ async def join_request(request: Request, runtime: RuntimeDep, tasks: BackgroundT
             now=runtime.clock.now(),
             hash_key=key,
             countries=runtime.settings.countries,
+            limits=Limits(
+                codes_per_hour=runtime.settings.join_codes_per_hour,
+                codes_per_day=runtime.settings.join_codes_per_day,
+            ),
         ),
     )
     if asked.token is None:

@@ -8,7 +8,13 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from text4baby_ru.admin.pages.web import PageDep
-from text4baby_ru.auth.sessions import SESSION_COOKIE, SESSION_TTL, csrf_ok, open_session
+from text4baby_ru.auth.sessions import (
+    SESSION_COOKIE,
+    SESSION_TTL,
+    close_session,
+    csrf_ok,
+    open_session,
+)
 from text4baby_ru.deps import RuntimeDep, SessionDep, SigningKeyDep
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
@@ -45,13 +51,12 @@ def sign_in(
     page: PageDep,
     session: SessionDep,
     runtime: RuntimeDep,
-    key: SigningKeyDep,
     token: Annotated[str, Form(max_length=200)] = "",
     next: Annotated[str, Form(max_length=300)] = HOME,
 ) -> Response:
     if not same_origin(page.request, runtime.settings.public_url):
         return page.render("sign_in.html", 403, next=HOME, error=page.words["bad_form"])
-    cookie = open_session(session, token, key=key, now=runtime.clock.now())
+    cookie = open_session(session, token, now=runtime.clock.now())
     if cookie is None:
         error = page.words["bad_token"]
         return page.render("sign_in.html", 401, next=_safe_next(next), error=error)
@@ -70,6 +75,7 @@ def sign_in(
 @router.post("/sign-out", response_class=HTMLResponse)
 def sign_out(
     page: PageDep,
+    session: SessionDep,
     key: SigningKeyDep,
     runtime: RuntimeDep,
     csrf: Annotated[str, Form(max_length=100)] = "",
@@ -79,6 +85,7 @@ def sign_out(
         cookie, csrf, key=key
     ):
         return page.render("sign_in.html", 403, next=HOME, error=page.words["bad_form"])
+    close_session(session, cookie, now=runtime.clock.now())
     response = RedirectResponse("/admin/sign-in", status_code=303)
     response.delete_cookie(SESSION_COOKIE, httponly=True, samesite="strict")
     return response

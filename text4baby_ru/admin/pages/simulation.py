@@ -34,6 +34,9 @@ PHONE = "+79160000000"  # the pretend phone; it exists only in the simulation's 
 DEFAULT_ZONE = "Europe/Moscow"
 IDLE_LIMIT = timedelta(hours=1)
 MAX_SIMULATIONS = 20
+# One user's simulations: a new one beyond these replaces her least recently used, so no one
+# (a viewer posting without the simulator's cookie, say) can take every slot from the others.
+MAX_PER_USER = 3
 MAX_TEXT = 320
 
 
@@ -125,10 +128,17 @@ class Simulation:
 
 
 class Simulator:
-    """Every running simulation, at most MAX_SIMULATIONS, each dropped after an idle hour."""
+    """Every running simulation, at most MAX_SIMULATIONS and MAX_PER_USER a user, each dropped
+    after an idle hour."""
 
-    def __init__(self, *, limit: int = MAX_SIMULATIONS, idle: timedelta = IDLE_LIMIT) -> None:
-        self._limit, self._idle = limit, idle
+    def __init__(
+        self,
+        *,
+        limit: int = MAX_SIMULATIONS,
+        per_user: int = MAX_PER_USER,
+        idle: timedelta = IDLE_LIMIT,
+    ) -> None:
+        self._limit, self._per_user, self._idle = limit, per_user, idle
         self._running: dict[str, Simulation] = {}
         self._lock = threading.Lock()
         self._template: tempfile.TemporaryDirectory[str] | None = None
@@ -147,12 +157,21 @@ class Simulator:
         self, *, owner_id: int, settings: Settings, library: Session
     ) -> tuple[str, Simulation]:
         """A new simulation with today's live library (read through the caller's session of the
-        real database); SimulatorFull when every slot is used."""
+        real database); it replaces the owner's least recently used one when she has her
+        share; SimulatorFull when every slot is used by others."""
         self._expire()
         with self._lock:
-            if len(self._running) >= self._limit:
-                raise SimulatorFull()
-            template = self._template_file()
+            mine = sorted(
+                (s.last_used, k) for k, s in self._running.items() if s.owner_id == owner_id
+            )
+            over = max(0, len(mine) - self._per_user + 1)
+            replaced = [self._running.pop(k) for _, k in mine[:over]]
+            full = len(self._running) >= self._limit
+            template = None if full else self._template_file()
+        for old in replaced:
+            _close(old)
+        if template is None:
+            raise SimulatorFull()
         folder = tempfile.TemporaryDirectory(prefix="t4b-sim-")
         path = Path(folder.name) / "sim.db"
         shutil.copyfile(template, path)

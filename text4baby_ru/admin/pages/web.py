@@ -107,7 +107,7 @@ def get_page(
 ) -> Page:
     """The signed-in user (or None), the interface language and the CSRF token."""
     cookie = request.cookies.get(SESSION_COOKIE)
-    user = session_user(session, cookie, key=key, now=runtime.clock.now()) if cookie else None
+    user = session_user(session, cookie, now=runtime.clock.now())
     language = pick_language(request.query_params.get("lang"), request.cookies.get(LANG_COOKIE))
     return Page(
         request=request,
