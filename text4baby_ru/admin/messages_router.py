@@ -78,6 +78,14 @@ class PublishIn(BaseModel):
     revision_id: BodyId
 
 
+class RejectIn(BaseModel):
+    """Which draft to turn down, and why (the author reads it on the editor page)."""
+
+    language: str = Field(examples=["ru"])
+    revision_id: BodyId
+    comment: str = Field(min_length=1, max_length=1000, examples=["Уточните срок: с 24 недель."])
+
+
 class RevisionOut(BaseModel):
     """A revision in the history."""
 
@@ -90,6 +98,9 @@ class RevisionOut(BaseModel):
     created_at: datetime
     published_at: datetime | None
     published_by_id: int | None
+    reviewed_by_id: int | None = None
+    reviewed_at: datetime | None = None
+    review_comment: str | None = None
     diff: str
 
 
@@ -269,6 +280,31 @@ def publish(
     return _go_live(review.publish, "content.publish", key, body, session, clock, user)
 
 
+@router.post("/{key}/reject", summary="Turn a draft down with a comment (reviewer, admin)")
+def reject(
+    key: str, body: RejectIn, session: SessionDep, clock: ClockDep, user: Reviewer
+) -> DraftOut:
+    revision = review.reject(
+        session,
+        key=key,
+        language=body.language,
+        revision_id=body.revision_id,
+        user_id=user.id,
+        comment=body.comment,
+        now=clock.now(),
+    )
+    record_by(
+        session,
+        user,
+        at=clock.now(),
+        action="content.reject",
+        entity="content",
+        entity_id=f"{key}:{body.language}",
+        after={"revision_id": revision.id, "comment": revision.review_comment},
+    )
+    return DraftOut(revision_id=revision.id, status=revision.status.value, warnings=[])
+
+
 @router.post("/{key}/revert", summary="Bring back an earlier live text (reviewer, admin)")
 def revert(
     key: str, body: PublishIn, session: SessionDep, clock: ClockDep, user: Reviewer
@@ -289,6 +325,9 @@ def revisions(key: str, session: SessionDep, _: ContentUser) -> list[RevisionOut
             created_at=v.revision.created_at,
             published_at=v.revision.published_at,
             published_by_id=v.revision.published_by_id,
+            reviewed_by_id=v.revision.reviewed_by_id,
+            reviewed_at=v.revision.reviewed_at,
+            review_comment=v.revision.review_comment,
             diff=v.diff,
         )
         for v in review.history(session, key)

@@ -4,12 +4,21 @@
 window.T4B = (function () {
   var csrf = (document.querySelector('meta[name="csrf-token"]') || {}).content || "";
 
+  var F = window.T4BFormat;
+
+  /* The API's reason in the page's language; a reason the table does not know becomes a
+     general sentence with the HTTP status (the English text stays in the server's answer). */
   function problem(body, status) {
-    if (body && typeof body.detail === "string") return body.detail;
-    if (body && Array.isArray(body.detail)) {
-      return body.detail.map(function (p) { return p.field + ": " + p.problem; }).join("; ");
+    if (body && typeof body.detail === "string") {
+      return F.reason(body.detail) || F.general + " (" + status + ").";
     }
-    return "HTTP " + status;
+    if (body && Array.isArray(body.detail)) {
+      return body.detail.map(function (p) {
+        var field = String(p.field).split(".").pop();
+        return F.label("field", field) + ": " + (F.reason(p.problem) || F.general);
+      }).join("; ");
+    }
+    return F.general + " (" + status + ").";
   }
 
   /* fetch(url) as JSON; resolves {ok, status, body, error} and never rejects on HTTP errors. */
@@ -45,7 +54,7 @@ window.T4B = (function () {
       }).then(function (r) {
         var out = card.querySelector("[data-result]");
         if (r.ok) {
-          show(out, button.textContent.trim() + ": #" + r.body.revision_id + " ✓", false);
+          show(out, button.dataset.done + " (№" + r.body.revision_id + ")", false);
           card.classList.add("done");
         } else {
           show(out, r.error, true);
