@@ -121,6 +121,7 @@ class PreviewOut(BaseModel):
     segments: int
     encoding: str
     cost_per_1000: float
+    price_per_segment: float = 0.0
     currency: str = "RUB"
 
 
@@ -353,4 +354,5 @@ def preview(body: PreviewIn, settings: SettingsDep, _: ContentUser) -> PreviewOu
         segments=parts.segments,
         encoding=parts.encoding,
         cost_per_1000=round(parts.segments * settings.segment_price * 1000, 2),
+        price_per_segment=settings.segment_price,
     )

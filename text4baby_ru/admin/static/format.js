@@ -90,5 +90,5 @@ window.T4BFormat = (function () {
 
   return { russianForm: russianForm, plural: plural, number: number, money: money, count: count,
            label: label, moment: moment, day: day, parseDay: parseDay, reason: reason,
-           zoneName: zoneName, lang: I18N.lang, general: I18N.general };
+           zoneName: zoneName, lang: I18N.lang, general: I18N.general, nouns: I18N.nouns };
 })();

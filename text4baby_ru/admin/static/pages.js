@@ -64,5 +64,38 @@ window.T4B = (function () {
     });
   });
 
+  /* Reject with the comment typed above the button. */
+  document.querySelectorAll("[data-reject]").forEach(function (button) {
+    var card = button.closest("[data-revision]");
+    button.addEventListener("click", function () {
+      var out = card.querySelector("[data-result]");
+      var comment = card.querySelector("[data-comment]");
+      if (!comment.value.trim()) { show(out, F.label("field", "comment") + ": " + F.reason("Field required"), true); comment.focus(); return; }
+      button.disabled = true;
+      api("POST", "/api/v1/messages/" + encodeURIComponent(card.dataset.key) + "/reject", {
+        language: card.dataset.language, revision_id: Number(card.dataset.revision), comment: comment.value
+      }).then(function (r) {
+        if (r.ok) { show(out, button.dataset.done + " (№" + r.body.revision_id + ")", false); card.classList.add("done"); }
+        else { show(out, r.error, true); button.disabled = false; }
+      });
+    });
+  });
+
+  /* Bring an earlier live text back (a new live revision, by a second person). */
+  document.querySelectorAll("[data-revert]").forEach(function (button) {
+    var row = button.closest("[data-revision]");
+    button.addEventListener("click", function () {
+      if (!window.confirm(button.dataset.confirm)) return;
+      button.disabled = true;
+      api("POST", "/api/v1/messages/" + encodeURIComponent(row.dataset.key) + "/revert", {
+        language: row.dataset.language, revision_id: Number(row.dataset.revision)
+      }).then(function (r) {
+        var out = row.querySelector("[data-result]");
+        if (r.ok) { show(out, button.dataset.done + " (№" + r.body.revision_id + ")", false); }
+        else { show(out, r.error, true); button.disabled = false; }
+      });
+    });
+  });
+
   return { api: api, show: show, csrf: csrf };
 })();
