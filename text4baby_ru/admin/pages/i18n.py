@@ -151,6 +151,27 @@ WORDS: dict[str, tuple[str, str]] = {
         "Schedule the alert for every recipient?",
     ),
     "alert_scheduled": ("Рассылка запланирована", "Alert scheduled"),
+    "all_zones": ("все часовые пояса", "all time zones"),
+    "moscow_time": ("по московскому времени", "Moscow time"),
+    "datetime_mask": ("дд.мм.гггг чч:мм", "dd.mm.yyyy hh:mm"),
+    "send_at_hint": (
+        "Для пробного подсчёта время можно не указывать: посчитаем на сейчас.",
+        "A dry run needs no time: it counts as of now.",
+    ),
+    "weeks_backwards": (
+        "Неделя «с» ({from}) позже недели «по» ({to}): поменяйте их местами.",
+        "The first week ({from}) is after the last ({to}): swap them.",
+    ),
+    "bad_send_at": (
+        "Время отправки не распознано: напишите как 01.12.2026 10:00.",
+        "The send time is not understood: write it as 01.12.2026 10:00.",
+    ),
+    "need_send_at": (
+        "Укажите время отправки, чтобы запланировать рассылку.",
+        "Give a send time to schedule the alert.",
+    ),
+    "need_texts": ("Напишите оба текста.", "Write both texts."),
+    "dry_now": ("если отправить сейчас", "if sent now"),
     "sim_intro": (
         "Телефон понарошку: пишите как абонентка и смотрите ответы. У симулятора своя база: "
         "настоящие абоненты и шлюз не затрагиваются.",
