@@ -23,7 +23,6 @@ from text4baby_ru.enrollment.models import (
 )
 from text4baby_ru.enrollment.stage import position_on
 
-
 _LAST = 2**62  # sorts a message that answers no text of hers after those that do
 
 
