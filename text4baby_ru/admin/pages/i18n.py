@@ -11,8 +11,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "sign_out": ("Выйти", "Sign out"),
     "token": ("Токен доступа", "Access token"),
     "token_help": (
-        "Токен выдаёт администратор командой text4baby-ru users create.",
-        "An administrator issues tokens with text4baby-ru users create.",
+        "Токен выдаёт администратор командой",
+        "An administrator issues tokens with the command",
     ),
     "bad_token": ("Токен не подходит или отозван.", "The token is unknown or revoked."),
     "bad_form": (

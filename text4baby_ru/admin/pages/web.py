@@ -3,6 +3,7 @@ the role check and the Jinja2 rendering."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
@@ -26,6 +27,8 @@ _env = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
+# What people typed (names, comments) is in their language, not the page's: mark it so.
+_env.filters["langof"] = lambda text: "ru" if re.search("[А-Яа-яЁё]", str(text or "")) else "en"
 
 # (path, word, roles): the menu shows each role only what it may open.
 NAV: tuple[tuple[str, str, tuple[Role, ...]], ...] = (

@@ -52,14 +52,17 @@
     fact(body, "birth_date", F.day(her.birth_date));
     fact(body, "language", F.label("language", her.language));
     fact(body, "timezone", F.zoneName(zone));
-    fact(body, "city", her.city);
+    fact(body, "city", her.city, langOf(her.city));
     fact(body, "channel", F.label("channel", her.channel));
     fact(body, "enrolled_at", F.moment(her.enrolled_at, zone));
     document.getElementById("reactivate").hidden = her.status === "active";
     document.getElementById("opt-out").hidden = her.status === "opted_out";
   }
 
-  function showConversation(lines, zone, language) {
+  /* What she typed is in her language, whatever the page's: mark it so for screen readers. */
+  function langOf(text) { return text ? (/[А-Яа-яЁё]/.test(text) ? "ru" : "en") : null; }
+
+  function showConversation(lines, zone) {
     var body = document.getElementById("history");
     body.textContent = "";
     lines.forEach(function (line) {
@@ -67,7 +70,7 @@
       row.className = line.direction;
       cell(row, F.moment(line.at, zone));
       cell(row, line.direction === "in" ? W.from_her : F.label("message_kind", line.kind));
-      cell(row, line.body === null ? W.erased_text : line.body, language);
+      cell(row, line.body === null ? W.erased_text : line.body, line.body === null ? null : langOf(line.body));
       var delivery = line.direction === "in" ? F.label("message_status", "received") : F.label("message_status", line.status);
       if (line.error_code) delivery += " — " + F.label("error", line.error_code);
       cell(row, delivery).dataset.status = line.status;
@@ -86,7 +89,7 @@
       return Promise.all([T4B.api("GET", url("/standing")), T4B.api("GET", url("/conversation?limit=200"))])
         .then(function (both) {
           showFacts(her, both[0].body || {});
-          showConversation(both[1].body || [], her.timezone, her.language);
+          showConversation(both[1].body || [], her.timezone);
           card.hidden = false;
         });
     });
