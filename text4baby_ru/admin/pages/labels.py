@@ -168,6 +168,11 @@ REASONS: tuple[tuple[str, str, str], ...] = (
         "The text is longer than $1 characters.",
     ),
     (
+        r"(\d+) chars = (\d+) SMS \(aim (\d+)\)",
+        "Длинновато: $2 SMS, лучше не больше $3.",
+        "A little long: $2 SMS, aim for $3.",
+    ),
+    (
         r"(\d+) chars = (\d+) SMS \(max (\d+)\)",
         "Слишком длинно: $2 SMS, можно не больше $3.",
         "Too long: $2 SMS, at most $3.",

@@ -56,6 +56,7 @@ window.T4B = (function () {
         if (r.ok) {
           show(out, button.dataset.done + " (№" + r.body.revision_id + ")", false);
           card.classList.add("done");
+          card.querySelectorAll("button, textarea").forEach(function (b) { b.disabled = true; });
         } else {
           show(out, r.error, true);
           button.disabled = false;
@@ -75,7 +76,11 @@ window.T4B = (function () {
       api("POST", "/api/v1/messages/" + encodeURIComponent(card.dataset.key) + "/reject", {
         language: card.dataset.language, revision_id: Number(card.dataset.revision), comment: comment.value
       }).then(function (r) {
-        if (r.ok) { show(out, button.dataset.done + " (№" + r.body.revision_id + ")", false); card.classList.add("done"); }
+        if (r.ok) {
+          show(out, button.dataset.done + " (№" + r.body.revision_id + ")", false);
+          card.classList.add("done");
+          card.querySelectorAll("button, textarea").forEach(function (b) { b.disabled = true; });
+        }
         else { show(out, r.error, true); button.disabled = false; }
       });
     });
