@@ -294,7 +294,7 @@ def test_an_admin_looks_her_up_opts_her_out_and_erases_her(
     status.filter(has_text="получает советы").wait_for()
     page.locator("#history tr").first.wait_for()
     assert "МАМА" not in page.locator("#history").inner_text()  # the welcome, not her texts
-    page.screenshot(path=str(shots / "subscriber.png"))
+    page.screenshot(path=str(shots / "subscriber-lookup.png"))
     page.click("#opt-out")
     status.filter(has_text="отписалась").wait_for()
     page.click("#erase")
