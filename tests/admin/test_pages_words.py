@@ -28,7 +28,7 @@ DRAFTED = "pregnancy.w26.1"
 REJECTED = "pregnancy.w27.1"
 WIDE, PHONE = {"width": 1366, "height": 900}, {"width": 390, "height": 844}
 PAGES = {
-    None: ["/admin/sign-in"],
+    None: ["/admin/sign-in", "/join", "/en/join"],
     "viewer": ["/admin/dashboard", "/admin/simulator", "/admin/content"],
     "editor": ["/admin/content", f"/admin/content/{DRAFTED}", "/admin/review"],
     "reviewer": ["/admin/review", f"/admin/content/{REJECTED}", "/admin/content?q=вода"],
@@ -298,6 +298,12 @@ def test_a_support_officer_answers_a_call_from_one_page(
     page.click("#set-due")
     page.locator("#facts tr[data-fact=due_date] td", has_text=due).wait_for()
     assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"]
+    page.fill("#due-date", "01.01.2031")
+    page.click("#set-due")
+    assert (
+        page.locator("#action-result.error").inner_text()
+        == "Дата родов больше чем через 37 недель."
+    )
     page.screenshot(path=str(shots / f"subscriber-{viewport['width']}.png"), full_page=True)
     if viewport is PHONE:
         page.click("#opt-out")

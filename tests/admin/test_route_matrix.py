@@ -28,6 +28,7 @@ MATRIX = {
     ("POST", "/api/v1/messages/preview"): CONTENT,
     ("POST", "/api/v1/messages/{key}/publish"): {Role.ADMIN, Role.REVIEWER},
     ("POST", "/api/v1/messages/{key}/revert"): {Role.ADMIN, Role.REVIEWER},
+    ("POST", "/api/v1/messages/{key}/reject"): {Role.ADMIN, Role.REVIEWER},
 }
 SAMPLE = {"key": "pregnancy.w20.1", "phone": "+79160000001", "alert_id": "1", "user_id": "1"}
 
