@@ -132,6 +132,11 @@ def settle(page: Any, path: str) -> None:
         page.wait_for_function(
             "[...document.querySelectorAll('[data-preview-meta]')].every(m => m.textContent)"
         )
+    elif path == "/admin/simulator":  # a conversation on the phone: the bubbles' contrast
+        page.fill("#sim-text", "МАМА 15.03.2027")
+        page.click("#sim-form button")
+        page.locator(".bubble.out").first.wait_for()
+        page.wait_for_function("!document.body.dataset.busy")
     elif path == "/admin/dashboard":
         page.wait_for_timeout(800)
 
