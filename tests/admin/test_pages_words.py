@@ -284,6 +284,9 @@ def test_a_support_officer_answers_a_call_from_one_page(
     page.fill("#phone", "hello")
     page.click("#lookup button")
     assert page.locator("#found-result.error").inner_text() == "Это не номер телефона."
+    page.fill("#phone", "+7 (916) 000-00-99")
+    page.click("#lookup button")
+    page.locator("#found-result.error", has_text="Абонентки с таким номером нет.").wait_for()
     page.fill("#phone", "8 916 000-00-42")
     page.click("#lookup button")
     page.locator("#history tr").first.wait_for()
