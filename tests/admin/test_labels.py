@@ -16,7 +16,8 @@ def _reason(text: str, language: str) -> str | None:
     for pattern, words in for_js(language)["reasons"]:
         found = re.search(pattern, text)
         if found:
-            return re.sub(r"\$(\d)", lambda m: found.group(int(m.group(1))) or "", words)
+            groups = (found.group(0), *found.groups())
+            return re.sub(r"\$(\d)", lambda m: groups[int(m.group(1))] or "", words)
     return None
 
 
