@@ -11,13 +11,16 @@ from text4baby_ru.delivery.models import AlertStatus, MessageStatus
 from text4baby_ru.enrollment.models import SubscriberStatus
 
 
+def _fill(words: str, groups: tuple[str | None, ...]) -> str:
+    return re.sub(r"\$(\d)", lambda m: groups[int(m.group(1))] or "", words)
+
+
 def _reason(text: str, language: str) -> str | None:
     """What format.js does with the table: the first pattern that matches, $n filled in."""
     for pattern, words in for_js(language)["reasons"]:
         found = re.search(pattern, text)
         if found:
-            groups = (found.group(0), *found.groups())
-            return re.sub(r"\$(\d)", lambda m: groups[int(m.group(1))] or "", words)
+            return _fill(words, (found.group(0), *found.groups()))
     return None
 
 
