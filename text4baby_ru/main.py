@@ -20,6 +20,7 @@ from text4baby_ru.admin.messages_router import router as messages_router
 from text4baby_ru.admin.metrics_router import router as metrics_router
 from text4baby_ru.admin.pages import install as install_pages
 from text4baby_ru.admin.subscribers_router import router as subscribers_router
+from text4baby_ru.admin.support_router import router as support_router
 from text4baby_ru.admin.users_router import router as users_router
 from text4baby_ru.clock import Clock, SystemClock
 from text4baby_ru.db import READ_ONLY, make_engine, session_factory
@@ -119,6 +120,7 @@ def create_app(runtime: Runtime) -> FastAPI:
 
     app.include_router(users_router)
     app.include_router(subscribers_router)
+    app.include_router(support_router)
     app.include_router(messages_router)
     app.include_router(alerts_router)
     app.include_router(audit_router)

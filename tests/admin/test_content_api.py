@@ -201,3 +201,37 @@ def test_the_library_list_filters_by_track_week_and_words(
         client.get("/api/v1/messages", headers=bearer(session, clock, Role.VIEWER)).status_code
         == 403
     )
+
+
+def test_a_reviewer_rejects_a_draft_with_a_comment_and_the_live_text_stays(
+    client: TestClient, session: Session, clock: FixedClock
+) -> None:
+    editor = bearer(session, clock, Role.EDITOR)
+    reviewer = bearer(session, clock, Role.REVIEWER)
+    old = client.get(f"/api/v1/messages/{KEY}", headers=editor).json()["live"]["ru"]["text"]
+    draft_id = client.patch(
+        f"/api/v1/messages/{KEY}", json={"language": "ru", "text": NEW_RU}, headers=editor
+    ).json()["revision_id"]
+    reject = {"language": "ru", "revision_id": draft_id, "comment": "Уточните срок."}
+    assert (
+        client.post(f"/api/v1/messages/{KEY}/reject", json=reject, headers=editor).status_code
+        == 403
+    )
+    no_reason = client.post(
+        f"/api/v1/messages/{KEY}/reject", json={**reject, "comment": "  "}, headers=reviewer
+    )
+    assert no_reason.status_code == 422 and "comment" in no_reason.text
+    done = client.post(f"/api/v1/messages/{KEY}/reject", json=reject, headers=reviewer)
+    assert done.status_code == 200, done.text
+    assert done.json()["status"] == "rejected"
+    detail = client.get(f"/api/v1/messages/{KEY}", headers=editor).json()
+    assert detail["live"]["ru"]["text"] == old and "ru" not in detail["drafts"]
+    history = client.get(f"/api/v1/messages/{KEY}/revisions", headers=editor).json()
+    rejected = next(r for r in history if r["revision_id"] == draft_id)
+    assert rejected["status"] == "rejected" and rejected["review_comment"] == "Уточните срок."
+    assert rejected["reviewed_by_id"] is not None
+    publish = {"language": "ru", "revision_id": draft_id}
+    assert (
+        client.post(f"/api/v1/messages/{KEY}/publish", json=publish, headers=reviewer).status_code
+        == 409
+    )

@@ -53,7 +53,7 @@ def test_sign_in_sets_a_strict_http_only_session_that_sign_out_ends(
     assert "HttpOnly" in cookie and "SameSite=strict" in cookie
     assert token not in cookie
     page = client.get("/admin/review")
-    assert page.status_code == 200 and "Анна (editor)" in page.text
+    assert page.status_code == 200 and "Анна</span> (редактор)" in page.text
     # sign-out needs the page's form token
     assert client.post("/admin/sign-out", data={"csrf": "x"}).status_code == 403
     out = client.post("/admin/sign-out", data={"csrf": csrf_of(page.text)}, follow_redirects=False)

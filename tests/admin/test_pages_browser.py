@@ -17,6 +17,7 @@ from sqlalchemy import create_engine
 from sqlalchemy.orm import Session
 
 from tests.admin.browser import Server, chromium, need_browser, screenshots_dir, served
+from text4baby_ru.kit.formats import money
 from text4baby_ru.kit.segments import count
 from text4baby_ru.metrics.summary import summary
 
@@ -157,7 +158,7 @@ def test_an_editor_watches_2_become_3_sms_and_a_reviewer_publishes(
     )
     editor.click("section[data-language=ru] [data-save]")
     result = editor.locator("section[data-language=ru] [data-result]")
-    result.filter(has_text="#").wait_for()
+    result.filter(has_text="№").wait_for()
     assert "error" not in (result.get_attribute("class") or "")
     editor.screenshot(path=str(shots / "editor.png"), full_page=False)
     editor.goto("/admin/review")
@@ -168,7 +169,7 @@ def test_an_editor_watches_2_become_3_sms_and_a_reviewer_publishes(
     reviewer = signed_in(browser, server, token)
     reviewer.goto("/admin/review")
     card = reviewer.locator(f"section.draft[data-key='{KEY}'][data-language=ru]")
-    assert "Берегите себя!" in card.locator(".diff-words .new").all_inner_texts()[-1]
+    assert "Берегите себя!" in card.locator(".diff-words ins").all_inner_texts()[-1]
     reviewer.screenshot(path=str(shots / "review.png"))
     card.locator("[data-publish]").click()
     card.locator("[data-result].ok").wait_for()
@@ -290,12 +291,12 @@ def test_an_admin_looks_her_up_opts_her_out_and_erases_her(
     page.fill("#phone", "+7 916 000-00-21")
     page.click("#lookup button")
     status = page.locator("#facts tr[data-fact=status] td").last
-    status.filter(has_text="active").wait_for()
+    status.filter(has_text="получает советы").wait_for()
     page.locator("#history tr").first.wait_for()
     assert "МАМА" not in page.locator("#history").inner_text()  # the welcome, not her texts
-    page.screenshot(path=str(shots / "subscriber.png"))
+    page.screenshot(path=str(shots / "subscriber-lookup.png"))
     page.click("#opt-out")
-    status.filter(has_text="opted_out").wait_for()
+    status.filter(has_text="отписалась").wait_for()
     page.click("#erase")
     page.locator("#found-result.ok").wait_for()
     gone = httpx.get(
@@ -323,7 +324,7 @@ def test_an_admin_dry_runs_schedules_and_cancels_an_alert(
     )
     page.select_option("select[name=track]", "pregnancy")
     send_at = (datetime.now(UTC) + timedelta(days=1)).replace(second=0, microsecond=0)
-    page.fill("input[name=send_at]", send_at.strftime("%Y-%m-%dT%H:%M"))
+    page.fill("input[name=send_at]", send_at.astimezone(MOSCOW).strftime("%d.%m.%Y %H:%M"))
     page.click("#dry-run")
     page.locator("#alert-result.ok").wait_for()
     expected = httpx.post(
@@ -339,11 +340,11 @@ def test_an_admin_dry_runs_schedules_and_cancels_an_alert(
     assert expected["recipients"] >= 2
     shown = page.locator("#alert-result")
     assert shown.get_attribute("data-recipients") == str(expected["recipients"])
-    assert f"{expected['cost']:.2f} ₽" in shown.inner_text()
+    assert money(expected["cost"], "ru") in shown.inner_text()
     page.click("#alert button[type=submit]")
     page.wait_for_load_state("load")
     row = page.locator("tr[data-alert]").first
-    row.locator("[data-status]", has_text="scheduled").wait_for()
+    row.locator("[data-status]", has_text="запланирована").wait_for()
     row.locator("[data-cancel]").click()
-    row.locator("[data-status]", has_text="cancelled").wait_for()
+    row.locator("[data-status]", has_text="отменена").wait_for()
     page.context.close()

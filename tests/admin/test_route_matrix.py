@@ -28,6 +28,7 @@ MATRIX = {
     ("POST", "/api/v1/messages/preview"): CONTENT,
     ("POST", "/api/v1/messages/{key}/publish"): {Role.ADMIN, Role.REVIEWER},
     ("POST", "/api/v1/messages/{key}/revert"): {Role.ADMIN, Role.REVIEWER},
+    ("POST", "/api/v1/messages/{key}/reject"): {Role.ADMIN, Role.REVIEWER},
 }
 SAMPLE = {
     "key": "pregnancy.w20.1",

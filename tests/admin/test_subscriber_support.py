@@ -104,3 +104,48 @@ def test_an_enrollment_left_pending_past_the_retention_period_is_erased(
     admin = bearer(session, clock, Role.ADMIN)
     assert client.get(f"/api/v1/subscribers/{old}", headers=admin).status_code == 404
     assert client.get(f"/api/v1/subscribers/{recent}", headers=admin).json()["status"] == "pending"
+
+
+def test_a_support_call_sees_her_week_next_tip_and_both_sides_of_the_conversation(
+    client: TestClient, session: Session, clock: FixedClock
+) -> None:
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from text4baby_ru.settings import Settings
+
+    phone = fixture_phone()
+    sms(client, phone, "МАМА 15.03.2027")
+    sms(client, phone, "Екатеринбург")
+    admin = bearer(session, clock, Role.ADMIN)
+    standing = client.get(f"/api/v1/subscribers/{phone}/standing", headers=admin).json()
+    # 15.03.2027 - 280 days = 08.06.2026; on 30.11.2026 that is 175 days: week 25.
+    assert standing["status"] == "active" and standing["status_reason"] is None
+    assert standing["track"] == "pregnancy" and standing["week"] == 25
+    assert standing["timezone"] == "Asia/Yekaterinburg"
+    at = datetime.fromisoformat(standing["next_tip_at"])
+    local = at.astimezone(ZoneInfo("Asia/Yekaterinburg"))
+    settings = Settings()
+    assert at > clock.now() and local.hour == settings.send_hour
+    assert local.weekday() in settings.send_weekdays
+    assert standing["next_tip_key"].startswith("pregnancy.w25.")
+
+    lines = client.get(f"/api/v1/subscribers/{phone}/conversation", headers=admin).json()
+    assert [(x["direction"], x["body"]) for x in lines if x["direction"] == "in"] == [
+        ("in", "МАМА 15.03.2027"),
+        ("in", "Екатеринбург"),
+    ]
+    assert lines[0]["direction"] == "in" and any(x["direction"] == "out" for x in lines)
+    assert [x["at"] for x in lines] == sorted(x["at"] for x in lines)
+    assert (
+        client.get("/api/v1/subscribers/+79160000000/conversation", headers=admin).status_code
+        == 404
+    )
+
+    client.post(f"/api/v1/subscribers/{phone}/opt-out", headers=admin)
+    stopped = client.get(f"/api/v1/subscribers/{phone}/standing", headers=admin).json()
+    assert stopped["status"] == "opted_out" and stopped["status_reason"] == "opted_out"
+    assert stopped["next_tip_at"] is None
+    session.expire_all()
+    actions = session.scalars(select(AuditEvent.action)).all()
+    assert "subscriber.read_conversation" in actions

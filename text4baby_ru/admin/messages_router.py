@@ -81,6 +81,14 @@ class PublishIn(BaseModel):
     revision_id: BodyId
 
 
+class RejectIn(BaseModel):
+    """Which draft to turn down, and why (the author reads it on the editor page)."""
+
+    language: str = Field(examples=["ru"])
+    revision_id: BodyId
+    comment: str = Field(min_length=1, max_length=1000, examples=["Уточните срок: с 24 недель."])
+
+
 class RevisionOut(BaseModel):
     """A revision in the history."""
 
@@ -96,6 +104,9 @@ class RevisionOut(BaseModel):
     # True when the user who published it was made by its author: two people on paper, one in
     # fact (admins are trusted with users; this makes such a publication visible).
     reviewer_created_by_author: bool
+    reviewed_by_id: int | None = None
+    reviewed_at: datetime | None = None
+    review_comment: str | None = None
     diff: str
 
 
@@ -116,6 +127,7 @@ class PreviewOut(BaseModel):
     segments: int
     encoding: str
     cost_per_1000: float
+    price_per_segment: float = 0.0
     currency: str = "RUB"
 
 
@@ -297,6 +309,31 @@ def publish(
     return _go_live(review.publish, "content.publish", key, body, session, clock, user)
 
 
+@router.post("/{key}/reject", summary="Turn a draft down with a comment (reviewer, admin)")
+def reject(
+    key: str, body: RejectIn, session: SessionDep, clock: ClockDep, user: Reviewer
+) -> DraftOut:
+    revision = review.reject(
+        session,
+        key=key,
+        language=body.language,
+        revision_id=body.revision_id,
+        user_id=user.id,
+        comment=body.comment,
+        now=clock.now(),
+    )
+    record_by(
+        session,
+        user,
+        at=clock.now(),
+        action="content.reject",
+        entity="content",
+        entity_id=f"{key}:{body.language}",
+        after={"revision_id": revision.id, "comment": revision.review_comment},
+    )
+    return DraftOut(revision_id=revision.id, status=revision.status.value, warnings=[])
+
+
 @router.post("/{key}/revert", summary="Bring back an earlier live text (reviewer, admin)")
 def revert(
     key: str, body: PublishIn, session: SessionDep, clock: ClockDep, user: Reviewer
@@ -322,6 +359,9 @@ def revisions(key: str, session: SessionDep, _: ContentUser) -> list[RevisionOut
             published_at=v.revision.published_at,
             published_by_id=v.revision.published_by_id,
             reviewer_created_by_author=_made_by_author(v.revision, made_by),
+            reviewed_by_id=v.revision.reviewed_by_id,
+            reviewed_at=v.revision.reviewed_at,
+            review_comment=v.revision.review_comment,
             diff=v.diff,
         )
         for v in views
@@ -347,4 +387,5 @@ def preview(body: PreviewIn, settings: SettingsDep, _: ContentUser) -> PreviewOu
         segments=parts.segments,
         encoding=parts.encoding,
         cost_per_1000=round(parts.segments * settings.segment_price * 1000, 2),
+        price_per_segment=settings.segment_price,
     )

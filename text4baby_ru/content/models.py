@@ -25,6 +25,7 @@ class RevisionStatus(enum.StrEnum):
     LIVE = "live"
     ARCHIVED = "archived"
     SUPERSEDED = "superseded"
+    REJECTED = "rejected"
 
 
 _kind_type, _kind_check = enum_column(ContentKind, "kind")
@@ -75,3 +76,7 @@ class ContentRevision(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     published_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # A reviewer's "no", with the reason the author reads on the editor page.
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    review_comment: Mapped[str | None] = mapped_column(Text)

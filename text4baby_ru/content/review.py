@@ -150,6 +150,41 @@ def publish(
     return revision
 
 
+def reject(
+    session: Session,
+    *,
+    key: str,
+    language: str,
+    revision_id: int,
+    user_id: int,
+    comment: str,
+    now: datetime,
+) -> ContentRevision:
+    """Turn a draft down with a reason its author reads; the live text stays as it is."""
+    revision = _revision(session, key, language, revision_id)
+    if revision.status is not RevisionStatus.DRAFT:
+        raise Conflict(f"revision {revision_id} is {revision.status}, not a draft")
+    if revision.author_id == user_id:
+        raise Forbidden("a second person must review a draft: you wrote this one")
+    if not comment.strip():
+        raise Invalid("a rejection needs a comment for the author")
+    revision.status = RevisionStatus.REJECTED
+    revision.reviewed_by_id, revision.reviewed_at = user_id, now
+    revision.review_comment = comment.strip()
+    session.flush()
+    return revision
+
+
+def last_rejection(session: Session, key: str, language: str) -> ContentRevision | None:
+    """The newest rejected draft, if no newer draft or publication has followed it."""
+    newest = session.scalar(
+        select(ContentRevision)
+        .where(ContentRevision.key == key, ContentRevision.language == language)
+        .order_by(ContentRevision.id.desc())
+    )
+    return newest if newest is not None and newest.status is RevisionStatus.REJECTED else None
+
+
 def revert(
     session: Session, *, key: str, language: str, revision_id: int, user_id: int, now: datetime
 ) -> ContentRevision:

@@ -8,7 +8,15 @@ from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from text4baby_ru.admin.pages import alerts, content, dashboard, signin, simulator, support
+from text4baby_ru.admin.pages import (
+    alerts,
+    content,
+    dashboard,
+    review,
+    signin,
+    simulator,
+    support,
+)
 from text4baby_ru.admin.pages.simulation import Simulator
 from text4baby_ru.admin.pages.web import STATIC_DIR, NeedSignIn, PageForbidden
 
@@ -16,6 +24,7 @@ ROUTERS = (
     signin.router,
     dashboard.router,
     content.router,
+    review.router,
     support.router,
     alerts.router,
     simulator.router,

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from text4baby_ru.admin.pages.simulation import Simulation, Simulator, SimulatorFull
 from text4baby_ru.admin.pages.web import Page, PageDep
 from text4baby_ru.deps import ANY_ROLE, CSRF_HEADER, RuntimeDep, SessionDep
+from text4baby_ru.kit.formats import zone_name
 
 router = APIRouter(prefix="/admin/simulator", include_in_schema=False)
 SIM_COOKIE = "t4b_sim"
@@ -57,7 +58,7 @@ def _state(sim: Simulation | None, language: str) -> dict[str, Any]:
         return f"{WEEKDAYS[language][local.weekday()]} {local.strftime(form)}"
 
     return {
-        "clock": when(sim.clock.now(), "%d.%m.%Y %H:%M"),
+        "clock": f"{when(sim.clock.now(), '%d.%m.%Y %H:%M')} ({zone_name(zone.key, language)})",
         "zone": zone.key,
         "lines": [
             {"incoming": line.incoming, "text": line.text, "at": when(line.at, "%d.%m %H:%M")}

@@ -3,6 +3,7 @@ the role check and the Jinja2 rendering."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
@@ -11,10 +12,12 @@ from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from text4baby_ru.admin.pages import labels
 from text4baby_ru.admin.pages.i18n import LANG_COOKIE, pick_language, translator
 from text4baby_ru.auth.models import Role
 from text4baby_ru.auth.sessions import SESSION_COOKIE, csrf_token, session_user
 from text4baby_ru.deps import ANY_ROLE, CONTENT_ROLES, RuntimeDep, SessionDep, SigningKeyDep
+from text4baby_ru.kit import formats
 
 ADMIN_DIR = Path(__file__).resolve().parents[1]
 STATIC_DIR = ADMIN_DIR / "static"
@@ -24,6 +27,8 @@ _env = Environment(
     trim_blocks=True,
     lstrip_blocks=True,
 )
+# What people typed (names, comments) is in their language, not the page's: mark it so.
+_env.filters["langof"] = lambda text: "ru" if re.search("[А-Яа-яЁё]", str(text or "")) else "en"
 
 # (path, word, roles): the menu shows each role only what it may open.
 NAV: tuple[tuple[str, str, tuple[Role, ...]], ...] = (
@@ -93,6 +98,13 @@ class Page:
             csrf=self.csrf,
             nav=nav,
             path=self.request.url.path,
+            i18n=labels.for_js(self.language),
+            label=lambda kind, code: labels.label(kind, code, self.language),
+            day=lambda value: formats.day(value, self.language),
+            moment=lambda value, zone=formats.MOSCOW: formats.moment(value, self.language, zone),
+            money=lambda value: formats.money(value, self.language),
+            number=lambda value, decimals=0: formats.number(value, self.language, decimals),
+            noun=lambda name, n: labels.noun(name, n, self.language),
             **values,
         )
         response = HTMLResponse(html, status_code=status_code)

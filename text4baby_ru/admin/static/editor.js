@@ -9,8 +9,12 @@
     var out = card.querySelector("[data-result]");
     var timer = null;
 
+    var F = window.T4BFormat;
+
     function recount() {
       var parts = SmsSegments.show(counter, area.value);
+      var noun = counter.querySelector("[data-noun]");
+      noun.textContent = F.plural(parts.units, F.nouns.character);
       counter.dataset.segments = parts.segments;
       counter.classList.toggle("over", parts.segments > (card.dataset.language === "ru" ? 3 : 2));
     }
@@ -24,8 +28,10 @@
         var meta = card.querySelector("[data-preview-meta]");
         if (r.ok) {
           text.textContent = r.body.text;
-          meta.textContent = r.body.characters + " · " + r.body.segments + " SMS · " +
-            r.body.encoding + " · 1000 × = " + r.body.cost_per_1000 + " ₽";
+          // "1 000 SMS × 3 сегмента × 2,50 руб. = 7 500 руб."
+          meta.textContent = F.count(r.body.characters, "character") + " · " + r.body.encoding +
+            " · " + F.number(1000) + " SMS × " + F.count(r.body.segments, "segment") + " × " +
+            F.money(r.body.price_per_segment) + " = " + F.money(r.body.cost_per_1000);
           meta.className = "preview-meta";
         } else {
           text.textContent = "";
@@ -47,8 +53,9 @@
         language: card.dataset.language, text: area.value
       }).then(function (r) {
         if (r.ok) {
-          T4B.show(out, "#" + r.body.revision_id + ": " + card.querySelector("[data-save]").dataset.saved +
-            (r.body.warnings.length ? " " + r.body.warnings.join("; ") : ""), false);
+          var notes = r.body.warnings.map(function (w) { return F.reason(w) || w; });
+          T4B.show(out, "№" + r.body.revision_id + ": " + card.querySelector("[data-save]").dataset.saved +
+            (notes.length ? " " + notes.join("; ") : ""), false);
         } else {
           T4B.show(out, r.error, true);
         }

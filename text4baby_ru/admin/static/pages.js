@@ -4,12 +4,21 @@
 window.T4B = (function () {
   var csrf = (document.querySelector('meta[name="csrf-token"]') || {}).content || "";
 
+  var F = window.T4BFormat;
+
+  /* The API's reason in the page's language; a reason the table does not know becomes a
+     general sentence with the HTTP status (the English text stays in the server's answer). */
   function problem(body, status) {
-    if (body && typeof body.detail === "string") return body.detail;
-    if (body && Array.isArray(body.detail)) {
-      return body.detail.map(function (p) { return p.field + ": " + p.problem; }).join("; ");
+    if (body && typeof body.detail === "string") {
+      return F.reason(body.detail) || F.general + " (" + status + ").";
     }
-    return "HTTP " + status;
+    if (body && Array.isArray(body.detail)) {
+      return body.detail.map(function (p) {
+        var field = String(p.field).split(".").pop();
+        return F.label("field", field) + ": " + (F.reason(p.problem) || F.general);
+      }).join("; ");
+    }
+    return F.general + " (" + status + ").";
   }
 
   /* fetch(url) as JSON; resolves {ok, status, body, error} and never rejects on HTTP errors. */
@@ -45,12 +54,50 @@ window.T4B = (function () {
       }).then(function (r) {
         var out = card.querySelector("[data-result]");
         if (r.ok) {
-          show(out, button.textContent.trim() + ": #" + r.body.revision_id + " ✓", false);
+          show(out, button.dataset.done + " (№" + r.body.revision_id + ")", false);
           card.classList.add("done");
+          card.querySelectorAll("button, textarea").forEach(function (b) { b.disabled = true; });
         } else {
           show(out, r.error, true);
           button.disabled = false;
         }
+      });
+    });
+  });
+
+  /* Reject with the comment typed above the button. */
+  document.querySelectorAll("[data-reject]").forEach(function (button) {
+    var card = button.closest("[data-revision]");
+    button.addEventListener("click", function () {
+      var out = card.querySelector("[data-result]");
+      var comment = card.querySelector("[data-comment]");
+      if (!comment.value.trim()) { show(out, F.label("field", "comment") + ": " + F.reason("Field required"), true); comment.focus(); return; }
+      button.disabled = true;
+      api("POST", "/api/v1/messages/" + encodeURIComponent(card.dataset.key) + "/reject", {
+        language: card.dataset.language, revision_id: Number(card.dataset.revision), comment: comment.value
+      }).then(function (r) {
+        if (r.ok) {
+          show(out, button.dataset.done + " (№" + r.body.revision_id + ")", false);
+          card.classList.add("done");
+          card.querySelectorAll("button, textarea").forEach(function (b) { b.disabled = true; });
+        }
+        else { show(out, r.error, true); button.disabled = false; }
+      });
+    });
+  });
+
+  /* Bring an earlier live text back (a new live revision, by a second person). */
+  document.querySelectorAll("[data-revert]").forEach(function (button) {
+    var row = button.closest("[data-revision]");
+    button.addEventListener("click", function () {
+      if (!window.confirm(button.dataset.confirm)) return;
+      button.disabled = true;
+      api("POST", "/api/v1/messages/" + encodeURIComponent(row.dataset.key) + "/revert", {
+        language: row.dataset.language, revision_id: Number(row.dataset.revision)
+      }).then(function (r) {
+        var out = row.querySelector("[data-result]");
+        if (r.ok) { show(out, button.dataset.done + " (№" + r.body.revision_id + ")", false); }
+        else { show(out, r.error, true); button.disabled = false; }
       });
     });
   });

@@ -13,6 +13,7 @@
       var bubble = document.createElement("div");
       bubble.className = "bubble " + (line.incoming ? "in" : "out");
       bubble.textContent = line.text;
+      bubble.lang = /[А-Яа-яЁё]/.test(line.text) ? "ru" : "en";  // her text's language, not the page's
       var at = document.createElement("time");
       at.textContent = line.at;
       bubble.appendChild(at);
