@@ -132,7 +132,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "set_due": ("Изменить дату родов", "Change the due date"),
     "set_birth": ("Указать дату рождения", "Set the birth date"),
     "reactivate": ("Возобновить рассылку", "Restart her messages"),
-    "week_n": ("{n}-я неделя", "week {n}"),
+    # Completed weeks, as the library counts them ("срок 25 нед." at 25+3), not the ordinal.
+    "week_n": ("{n} нед.", "{n} weeks"),
     "no_next": ("не запланирован", "none planned"),
     "from_her": ("она", "she"),
     "erased_text": ("(текст удалён)", "(text erased)"),
