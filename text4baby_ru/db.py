@@ -184,6 +184,16 @@ def session_factory(engine: Engine) -> sessionmaker[Session]:
 
 
 @contextmanager
+def read_only(factory: sessionmaker[Session]) -> Iterator[Session]:
+    """A session for a long read (an export, a CSV): on SQLite its transaction is DEFERRED, so
+    it takes no write lock and, under WAL, neither waits for writers nor makes them wait. It
+    writes nothing; leaving the block rolls it back."""
+    with factory() as session:
+        session.connection(execution_options=READ_ONLY)
+        yield session
+
+
+@contextmanager
 def unit_of_work(factory: sessionmaker[Session]) -> Iterator[Session]:
     """One transaction: commit when the block ends, roll back on an exception."""
     with factory() as session, session.begin():

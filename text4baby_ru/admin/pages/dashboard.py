@@ -11,9 +11,10 @@ from typing import Any
 
 from fastapi import APIRouter
 from fastapi.responses import HTMLResponse, Response
+from sqlalchemy.orm import Session
 
-from text4baby_ru.admin.pages.web import PageDep
-from text4baby_ru.deps import ANY_ROLE, ClockDep, SessionDep
+from text4baby_ru.admin.pages.web import PageDep, PageReadDep
+from text4baby_ru.deps import ANY_ROLE, ClockDep
 from text4baby_ru.metrics.days import REPORT_ZONE
 from text4baby_ru.metrics.summary import summary
 
@@ -42,7 +43,7 @@ def _chosen(
     return _range(start, end, clock.now().astimezone(REPORT_ZONE).date())
 
 
-def _figures(session: SessionDep, low: date, high: date) -> dict[str, Any]:
+def _figures(session: Session, low: date, high: date) -> dict[str, Any]:
     totals = summary(session, start=low, end=high)
     by_track = totals["subscribers"].pop("by_track")
     return {
@@ -55,7 +56,7 @@ def _figures(session: SessionDep, low: date, high: date) -> dict[str, Any]:
 @router.get("/dashboard", response_class=HTMLResponse)
 def dashboard(
     page: PageDep,
-    session: SessionDep,
+    session: PageReadDep,
     clock: ClockDep,
     start: str | None = None,
     end: str | None = None,
@@ -73,7 +74,7 @@ def dashboard(
 @router.get("/dashboard.csv")
 def dashboard_csv(
     page: PageDep,
-    session: SessionDep,
+    session: PageReadDep,
     clock: ClockDep,
     start: str | None = None,
     end: str | None = None,
