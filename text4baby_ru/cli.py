@@ -24,6 +24,7 @@ from text4baby_ru.delivery.clinic import import_clinic_csv
 from text4baby_ru.delivery.journey import journey_for
 from text4baby_ru.enrollment.clinic_import import RowError
 from text4baby_ru.enrollment.models import Language
+from text4baby_ru.errors import AppError
 from text4baby_ru.migrations import upgrade
 from text4baby_ru.resources import data_dir
 from text4baby_ru.settings import Settings, SettingsError, get_settings
@@ -60,6 +61,8 @@ def friendly(func: F) -> F:
             return func(*args, **kwargs)
         except SettingsError as error:
             _fail(str(error))
+        except AppError as error:  # a value the service refuses (a user's name, say)
+            _fail(error.detail)
         except (OperationalError, ProgrammingError) as error:
             reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
             if "no such table" in reason or "does not exist" in reason:
