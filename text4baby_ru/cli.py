@@ -266,7 +266,7 @@ def subscribers_import(
     """Enroll women registered at a clinic; bad rows are reported by line and skipped."""
     settings = _settings()
     try:
-        handle = file.open(encoding="utf-8-sig", newline="")
+        handle = file.open("rb")  # decoded line by line: a stray byte spoils only its row
     except OSError as error:
         _fail(f"{file}: {error.strerror}", 1)
     key = settings.secret_key.get_secret_value() if settings.secret_key else None
