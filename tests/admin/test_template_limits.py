@@ -52,17 +52,3 @@ def test_a_template_that_would_blow_the_parser_is_a_quick_422_with_the_reason(
             assert response.status_code == 422, (path, response.text)
             assert reason in response.json()["detail"], (path, response.text)
     assert not [r for r in caplog.records if r.exc_info or r.levelno >= logging.ERROR]
-
-
-def test_plural_of_a_number_still_previews(
-    client: TestClient, session: Session, clock: FixedClock
-) -> None:
-    editor = bearer(session, clock, Role.EDITOR)
-    text = "{% if week > 1 %}Вам {{ week }} {{ week | plural('неделя', 'недели', 'недель') }}{% endif %}"
-    response = client.post(
-        "/api/v1/messages/preview",
-        json={"language": "ru", "text": text, "week": 22},
-        headers=editor,
-    )
-    assert response.status_code == 200, response.text
-    assert response.json()["text"] == "Вам 22 недели"
