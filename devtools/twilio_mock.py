@@ -50,6 +50,7 @@ class Faults:
     callbacks: bool = True
     undelivered: dict[str, str] = field(default_factory=dict)  # number -> callback error code
     rejected: dict[str, int] = field(default_factory=dict)  # number -> 400 error code at create
+    omit_sid: bool = False  # answer without "sid", as some Twilio-compatible APIs do
 
 
 class TwilioMock:
@@ -177,7 +178,10 @@ class TwilioMock:
             with self._lock:
                 self.slow += 1
             time.sleep(self.faults.slow_seconds)
-        return 201, _public(message)
+        answer = _public(message)
+        if self.faults.omit_sid:
+            del answer["sid"]
+        return 201, answer
 
     def list(self, account: str, query: dict[str, str]) -> dict[str, Any]:
         """Messages filtered by To and DateSent>, newest first, in one page."""

@@ -26,6 +26,7 @@ from text4baby_ru.delivery.clinic import import_clinic_csv
 from text4baby_ru.delivery.journey import journey_for
 from text4baby_ru.enrollment.clinic_import import RowError
 from text4baby_ru.enrollment.models import Language
+from text4baby_ru.errors import AppError
 from text4baby_ru.migrations import upgrade
 from text4baby_ru.resources import data_dir
 from text4baby_ru.settings import Settings, SettingsError, get_settings
@@ -62,6 +63,8 @@ def friendly(func: F) -> F:
             return func(*args, **kwargs)
         except SettingsError as error:
             _fail(str(error))
+        except AppError as error:  # a value the service refuses (a user's name, say)
+            _fail(error.detail)
         except (OperationalError, ProgrammingError) as error:
             reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
             if "no such table" in reason or "does not exist" in reason:
@@ -305,7 +308,7 @@ def subscribers_import(
     """Enroll women registered at a clinic; bad rows are reported by line and skipped."""
     settings = _settings()
     try:
-        handle = file.open(encoding="utf-8-sig", newline="")
+        handle = file.open("rb")  # decoded line by line: a stray byte spoils only its row
     except OSError as error:
         _fail(f"{file}: {error.strerror}", 1)
     key = settings.secret_key.get_secret_value() if settings.secret_key else None

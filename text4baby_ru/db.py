@@ -134,6 +134,8 @@ def is_sqlite(url: str) -> bool:
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """An engine; SQLite gets WAL, foreign keys, a busy timeout and BEGIN IMMEDIATE."""
+    # A failed statement's message never carries its values (numbers, alert texts) into a log.
+    kwargs.setdefault("hide_parameters", True)
     if not is_sqlite(url):
         return create_engine(url, pool_pre_ping=True, **kwargs)
     engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30}, **kwargs)
@@ -181,6 +183,16 @@ READ_ONLY = {"sqlite_begin": "DEFERRED"}
 def session_factory(engine: Engine) -> sessionmaker[Session]:
     """Sessions bound to engine that keep loaded values after commit."""
     return sessionmaker(engine, expire_on_commit=False)
+
+
+@contextmanager
+def read_only(factory: sessionmaker[Session]) -> Iterator[Session]:
+    """A session for a long read (an export, a CSV): on SQLite its transaction is DEFERRED, so
+    it takes no write lock and, under WAL, neither waits for writers nor makes them wait. It
+    writes nothing; leaving the block rolls it back."""
+    with factory() as session:
+        session.connection(execution_options=READ_ONLY)
+        yield session
 
 
 @contextmanager

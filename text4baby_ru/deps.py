@@ -14,6 +14,7 @@ from text4baby_ru.auth.models import Role, User
 from text4baby_ru.auth.service import authenticate
 from text4baby_ru.auth.sessions import SESSION_COOKIE, csrf_ok, session_user
 from text4baby_ru.clock import Clock
+from text4baby_ru.db import read_only
 from text4baby_ru.runtime import Runtime
 from text4baby_ru.settings import Settings
 
@@ -92,6 +93,24 @@ def get_current_user(
 
 
 CurrentUser = Annotated[User, Depends(get_current_user)]
+
+
+def end_and_read(session: Session, runtime: Runtime) -> Iterator[Session]:
+    """Commit the request's transaction so far and open a read-only one for a long read.
+    The request's transaction is IMMEDIATE on SQLite: kept open while an export streams or an
+    aggregate runs, it would hold the write lock and make every webhook wait (or fail)."""
+    session.commit()
+    with read_only(runtime.sessions) as read:
+        yield read
+
+
+def get_read_session(session: SessionDep, runtime: RuntimeDep, _: CurrentUser) -> Iterator[Session]:
+    """A read-only session for a long read, opened once the caller is known (so signing in
+    is not part of it); it lives until the response, streamed or not, is sent."""
+    yield from end_and_read(session, runtime)
+
+
+ReadSessionDep = Annotated[Session, Depends(get_read_session)]
 
 
 def require(*roles: Role) -> Callable[[User], User]:

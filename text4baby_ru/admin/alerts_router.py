@@ -13,6 +13,7 @@ from text4baby_ru.delivery import alerts
 from text4baby_ru.delivery.models import Alert, AlertStatus
 from text4baby_ru.deps import AdminUser, ClockDep, PathId, SessionDep, SettingsDep
 from text4baby_ru.errors import Invalid, NotFound
+from text4baby_ru.kit.zones import check_zone
 
 router = APIRouter(prefix="/api/v1/alerts", tags=["alerts"])
 
@@ -31,15 +32,21 @@ class AlertIn(BaseModel):
     week_to: int | None = Field(None, ge=0, le=52)
     language: str | None = Field(None, examples=["ru"])
     timezone: str | None = Field(None, examples=["Europe/Moscow"])
-    send_at: datetime
+    send_at: datetime = Field(description="with its offset; no later than a year from now")
 
-    def audience(self) -> alerts.Audience:
+    def audience(self, now: datetime) -> alerts.Audience:
         if self.track not in (None, "pregnancy", "baby"):
             raise Invalid("track must be pregnancy or baby")
         if self.language not in (None, "ru", "en"):
             raise Invalid("language must be ru or en")
         if self.send_at.tzinfo is None:
             raise Invalid("send_at needs a time zone, e.g. 2026-12-01T10:00:00+03:00")
+        alerts.check_send_at(self.send_at, now=now)
+        if self.timezone is not None:
+            try:
+                check_zone(self.timezone)
+            except ValueError as error:
+                raise Invalid(f"timezone: {error}") from None
         return alerts.Audience(
             self.track, self.week_from, self.week_to, self.language, self.timezone
         )
@@ -76,11 +83,11 @@ def _alert(session: SessionDep, alert_id: int) -> Alert:
 
 @router.post("/dry-run", summary="Recipients, segments and cost of an alert, without saving it")
 def dry_run(
-    body: AlertIn, session: SessionDep, settings: SettingsDep, _: AdminUser
+    body: AlertIn, session: SessionDep, settings: SettingsDep, clock: ClockDep, _: AdminUser
 ) -> dict[str, object]:
     return alerts.dry_run(
         session,
-        body.audience(),
+        body.audience(clock.now()),
         text_ru=body.text_ru,
         text_en=body.text_en,
         send_at=body.send_at,
@@ -90,7 +97,7 @@ def dry_run(
 
 @router.post("", status_code=201, summary="Save an alert as a draft (admin)")
 def create(body: AlertIn, session: SessionDep, clock: ClockDep, admin: AdminUser) -> AlertOut:
-    body.audience()
+    body.audience(clock.now())
     alerts.validate(body.text_ru, body.text_en)
     alert = Alert(
         text_ru=body.text_ru.strip(),

@@ -3,17 +3,38 @@ Prometheus gauges for operators."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from collections.abc import Iterator
+from datetime import datetime
+from typing import Annotated
+
+from fastapi import APIRouter, Depends
 from fastapi.responses import Response, StreamingResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from sqlalchemy.orm import Session
 
 from text4baby_ru.audit.service import record_by
-from text4baby_ru.deps import AdminUser, ClockDep, RuntimeDep, SessionDep
+from text4baby_ru.deps import AdminUser, ClockDep, RuntimeDep, SessionDep, end_and_read
 from text4baby_ru.metrics.days import REPORT_ZONE
 from text4baby_ru.metrics.export import DEFINITION, pseudonymous_csv
 from text4baby_ru.metrics.prometheus import registry_for
 
 router = APIRouter(tags=["metrics"])
+
+
+def _recorded(session: SessionDep, clock: ClockDep, admin: AdminUser) -> datetime:
+    """Record the export in the request's transaction; the instant it was asked for."""
+    now = clock.now()
+    record_by(session, admin, at=now, action="export", entity="pseudonymous_export")
+    return now
+
+
+def _export_session(
+    now: Annotated[datetime, Depends(_recorded)], session: SessionDep, runtime: RuntimeDep
+) -> Iterator[tuple[datetime, Session]]:
+    """Commit the audit record, then read in a transaction that takes no write lock, so
+    webhooks keep their speed however long the download takes."""
+    for read in end_and_read(session, runtime):
+        yield now, read
 
 
 @router.get(
@@ -23,20 +44,17 @@ router = APIRouter(tags=["metrics"])
     description=DEFINITION + " Streamed; each export is recorded in the audit log.",
 )
 def pseudonymous_export(
-    session: SessionDep,
     runtime: RuntimeDep,
-    clock: ClockDep,
-    admin: AdminUser,
+    _: AdminUser,
+    export: Annotated[tuple[datetime, Session], Depends(_export_session)],
 ) -> StreamingResponse:
-    now = clock.now()
-    key = runtime.hash_key(session)
-    record_by(session, admin, at=now, action="export", entity="pseudonymous_export")
-    lines = pseudonymous_csv(runtime.sessions, key=key, today=now.astimezone(REPORT_ZONE).date())
-    day = now.astimezone(REPORT_ZONE).date().isoformat()
+    now, read = export
+    today = now.astimezone(REPORT_ZONE).date()
+    lines = pseudonymous_csv(read, key=runtime.hash_key(), today=today)
     return StreamingResponse(
         lines,
         media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="text4baby-{day}.csv"'},
+        headers={"Content-Disposition": f'attachment; filename="text4baby-{today}.csv"'},
     )
 
 

@@ -377,9 +377,12 @@ def preview(body: PreviewIn, settings: SettingsDep, _: ContentUser) -> PreviewOu
     problems = review.problems_for_preview(body.text)
     if problems:
         raise Invalid(problems[0])
-    text = render(
-        body.text, {**Stage(body.track, body.week).context(), **REPLY_SAMPLES[body.language]}
-    )
+    try:
+        text = render(
+            body.text, {**Stage(body.track, body.week).context(), **REPLY_SAMPLES[body.language]}
+        )
+    except TemplateProblem as problem:
+        raise Invalid(str(problem)) from None
     parts = count(text)
     return PreviewOut(
         text=text,

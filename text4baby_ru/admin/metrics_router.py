@@ -10,7 +10,7 @@ from typing import Any, Literal
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse, Response
 
-from text4baby_ru.deps import AdminUser, AnyUser, ClockDep, RuntimeDep, SessionDep, SettingsDep
+from text4baby_ru.deps import AdminUser, AnyUser, ClockDep, ReadSessionDep, RuntimeDep, SettingsDep
 from text4baby_ru.metrics import tables
 from text4baby_ru.metrics.behind import behind
 from text4baby_ru.metrics.days import REPORT_ZONE
@@ -60,7 +60,7 @@ def _defined(*names: str) -> str:
     ),
 )
 def get_summary(
-    session: SessionDep,
+    session: ReadSessionDep,
     settings: SettingsDep,
     _: AnyUser,
     start: date | None = Query(None, alias="from"),
@@ -83,7 +83,7 @@ def get_summary(
     ),
 )
 def get_timeseries(
-    session: SessionDep,
+    session: ReadSessionDep,
     settings: SettingsDep,
     _: AnyUser,
     metric: str = Query(..., max_length=40),
@@ -104,7 +104,7 @@ def get_timeseries(
     description=_defined("active_by_week", "optouts_by_week") + f"\n\n{SUPPRESSION}",
 )
 def get_distribution(
-    session: SessionDep,
+    session: ReadSessionDep,
     clock: ClockDep,
     _: AnyUser,
     metric: Literal["active_by_week", "optouts_by_week"] = Query(...),
@@ -123,7 +123,11 @@ def get_distribution(
     "shows `<5` and no other figure in CSV.",
 )
 def get_dose(
-    session: SessionDep, settings: SettingsDep, clock: ClockDep, _: AnyUser, format: Format = FORMAT
+    session: ReadSessionDep,
+    settings: SettingsDep,
+    clock: ClockDep,
+    _: AnyUser,
+    format: Format = FORMAT,
 ) -> Response:
     today = clock.now().astimezone(REPORT_ZONE).date()
     result = dose(session, today=today, weekdays=settings.send_weekdays)
@@ -140,7 +144,7 @@ def get_dose(
     "`by_reason` count them all.",
 )
 def get_behind(
-    session: SessionDep,
+    session: ReadSessionDep,
     settings: SettingsDep,
     clock: ClockDep,
     runtime: RuntimeDep,
@@ -153,7 +157,7 @@ def get_behind(
         session,
         today=today,
         weekdays=settings.send_weekdays,
-        key=runtime.hash_key(session),
+        key=runtime.hash_key(),
         limit=limit,
     )
     return _answer(result, format, "behind", tables.behind_csv)

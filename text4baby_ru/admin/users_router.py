@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from fastapi import APIRouter
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from text4baby_ru.audit.service import record_by
 from text4baby_ru.auth import service
@@ -38,7 +38,7 @@ class UserOut(BaseModel):
 class UserCreate(BaseModel):
     """A new user's name and role."""
 
-    name: str
+    name: str = Field(description="1-100 printable characters")
     role: Role
 
 

@@ -10,9 +10,21 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from text4baby_ru.auth.models import ApiToken, Role, User
-from text4baby_ru.errors import NotFound
+from text4baby_ru.errors import Invalid, NotFound
 
 TOKEN_PREFIX = "t4b_"
+NAME_MAX = 100  # the column's length, enforced here so SQLite (which ignores it) agrees
+
+
+def check_name(name: str) -> str:
+    """A user's name as stored: 1-100 printable characters, not only spaces; else Invalid."""
+    if not name.strip():
+        raise Invalid("the name is empty")
+    if len(name) > NAME_MAX:
+        raise Invalid(f"the name is longer than {NAME_MAX} characters ({len(name)})")
+    if not name.isprintable():
+        raise Invalid("the name holds a character that cannot be printed (a control character)")
+    return name
 
 
 def hash_token(token: str) -> str:
@@ -24,7 +36,7 @@ def create_user(
     session: Session, *, name: str, role: Role, now: datetime, created_by_id: int | None = None
 ) -> tuple[User, str]:
     """A new user and their token; the token is returned once and never stored."""
-    user = User(name=name, role=role, created_at=now, created_by_id=created_by_id)
+    user = User(name=check_name(name), role=role, created_at=now, created_by_id=created_by_id)
     session.add(user)
     session.flush()
     return user, issue_token(session, user=user, now=now)

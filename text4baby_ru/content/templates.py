@@ -15,7 +15,15 @@ from jinja2.sandbox import SandboxedEnvironment
 from text4baby_ru.kit.plurals import plural
 
 TIP_VARIABLES = ("week", "weeks_left", "baby_age_months", "due_date", "birth_date")
+NUMBER_VARIABLES = frozenset({"week", "weeks_left", "baby_age_months"})
 MAX_LITERAL = 40  # longer string or bigger number literals are not needed in an SMS
+# Checked on the tokens before parsing: the parser recurses once per bracket, `not` and block,
+# so a few hundred of them cost seconds of CPU or end in RecursionError.
+MAX_TOKENS = 40  # parts of one {{ }} or {% %}; plural with three Russian forms needs 10
+MAX_BRACKETS = 3  # brackets open at once inside one tag
+MAX_BLOCKS = 3  # {% if %} open at once
+_OPEN, _CLOSE = frozenset("([{"), frozenset(")]}")
+_OUTSIDE = {"data", "whitespace", "comment_begin", "comment", "comment_end", "raw_begin"}
 
 
 class TemplateProblem(ValueError):
@@ -66,6 +74,11 @@ def _check(node: nodes.Node, allowed: frozenset[str], problems: list[str]) -> No
             return
         if node.kwargs or node.dyn_args or node.dyn_kwargs:
             problems.append("plural takes only plain word arguments")
+        if isinstance(node.node, nodes.Name) and node.node.name not in NUMBER_VARIABLES:
+            problems.append(
+                f"plural needs a number ({', '.join(sorted(NUMBER_VARIABLES))}), "
+                f"not '{node.node.name}'"
+            )
         if len(node.args) not in (2, 3) or not all(
             isinstance(a, nodes.Const) and isinstance(a.value, str) for a in node.args
         ):
@@ -100,9 +113,37 @@ def _check(node: nodes.Node, allowed: frozenset[str], problems: list[str]) -> No
         _check(child, allowed, problems)
 
 
+def _too_large(text: str) -> str | None:
+    """Why the template is too large to parse (read token by token, without recursion)."""
+    tokens = brackets = blocks = 0
+    first_in_block = False
+    for _, kind, value in _ENV.lex(text):
+        if kind in ("variable_begin", "block_begin"):
+            tokens = brackets = 0
+            first_in_block = kind == "block_begin"
+            continue
+        if kind in _OUTSIDE or kind in ("variable_end", "block_end"):
+            continue
+        if kind == "operator":
+            brackets += (value in _OPEN) - (value in _CLOSE)
+        if brackets > MAX_BRACKETS:
+            return f"brackets are nested more than {MAX_BRACKETS} deep"
+        tokens += 1
+        if tokens > MAX_TOKENS:
+            return f"an expression has more than {MAX_TOKENS} parts"
+        if first_in_block and kind == "name":
+            blocks += (value == "if") - (value == "endif")
+            if blocks > MAX_BLOCKS:
+                return f"{{% if %}} is nested more than {MAX_BLOCKS} deep"
+        first_in_block = False
+    return None
+
+
 def problems_in(text: str, allowed: Iterable[str] = TIP_VARIABLES) -> list[str]:
     """Every reason to refuse this template (empty when it is acceptable)."""
     try:
+        if (too_large := _too_large(text)) is not None:
+            return [too_large]
         tree = _ENV.parse(text)
     except TemplateSyntaxError as error:
         return [f"template syntax error on line {error.lineno}: {error.message}"]

@@ -26,6 +26,7 @@ from text4baby_ru.delivery.schedule import next_allowed
 from text4baby_ru.enrollment.models import Enrollment, Person, SubscriberStatus
 from text4baby_ru.errors import Conflict, Invalid
 from text4baby_ru.kit.segments import count
+from text4baby_ru.kit.zones import supported_zones
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,15 @@ class Audience:
     week_to: int | None = None
     language: str | None = None
     timezone: str | None = None
+
+
+SEND_WITHIN = timedelta(days=366)  # an alert is news: its time lies within a year of now
+
+
+def check_send_at(send_at: datetime, *, now: datetime) -> None:
+    """Invalid (422) for a send time more than a year away (9999-12-31 would overflow)."""
+    if not now - SEND_WITHIN <= send_at <= now + SEND_WITHIN:
+        raise Invalid("send_at must lie within a year of now")
 
 
 def validate(text_ru: str, text_en: str) -> None:
@@ -116,6 +126,10 @@ def schedule(session: Session, alert: Alert, *, now: datetime, quiet: tuple[time
     if alert.status is not AlertStatus.DRAFT:
         raise Conflict(f"the alert is {alert.status}")
     audience = Audience(alert.track, alert.week_from, alert.week_to, alert.language, alert.timezone)
+    if alert.timezone is not None and alert.timezone not in supported_zones():
+        # stored before zones were checked at the edge
+        raise Invalid(f"the alert's zone {alert.timezone!r} is not an IANA zone: cancel it")
+    check_send_at(alert.send_at, now=now)
     dialect = session.get_bind().dialect.name
     module = postgresql if dialect == "postgresql" else sqlite
     queued = 0

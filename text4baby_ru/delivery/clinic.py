@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, time
-from typing import TextIO
 
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -33,7 +32,7 @@ class ClinicReport:
 
 def import_clinic_csv(
     sessions: sessionmaker[Session],
-    handle: TextIO,
+    handle: Iterable[bytes] | Iterable[str],
     *,
     now: datetime,
     configured_key: str | None,
@@ -54,6 +53,9 @@ def import_clinic_csv(
                     done = True
                     break
                 line, raw = item
+                if isinstance(raw, RowError):  # a line that could not even be read
+                    report.skipped.append((line, str(raw)))
+                    continue
                 try:
                     with session.begin_nested():
                         row = validate(raw, line, now=now, countries=countries)

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import TextIO
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy.orm import Session
@@ -104,14 +103,70 @@ def validate(
     return ClinicRow(line, phone, Language(language), due, born, zone, consent)
 
 
-def read_rows(handle: TextIO) -> Iterator[tuple[int, dict[str, str]]]:
-    """The CSV's rows with their line numbers; RowError on line 1 for a missing column."""
-    reader = csv.DictReader(handle)
-    missing = [c for c in COLUMNS if c not in (reader.fieldnames or [])]
+class Lines:
+    """A file's lines as text, counted; a line that is not UTF-8 is noted (and read with
+    replacement characters) rather than stopping the import."""
+
+    def __init__(self, source: Iterable[bytes] | Iterable[str]) -> None:
+        self._source = source
+        self.number = 0
+        self.undecodable: dict[int, str] = {}
+
+    def __iter__(self) -> Iterator[str]:
+        for raw in self._source:
+            self.number += 1
+            if isinstance(raw, str):
+                yield raw
+                continue
+            encoding = "utf-8-sig" if self.number == 1 else "utf-8"
+            try:
+                yield raw.decode(encoding)
+            except UnicodeDecodeError as error:
+                byte = raw[error.start]
+                self.undecodable[self.number] = (
+                    f"the line is not UTF-8 (byte 0x{byte:02x} at position {error.start + 1}); "
+                    "save the file as UTF-8"
+                )
+                yield raw.decode(encoding, "replace")
+
+
+def read_rows(
+    handle: Iterable[bytes] | Iterable[str],
+) -> Iterator[tuple[int, dict[str, str] | RowError]]:
+    """The CSV's rows with their line numbers, or the problem of a row that cannot be read
+    (a byte that is not UTF-8, a field over the size limit); RowError on line 1 for a missing
+    column or an unreadable header."""
+    lines = Lines(handle)
+    reader = csv.DictReader(lines)
+    try:
+        fieldnames = reader.fieldnames or []
+    except csv.Error as error:
+        raise RowError(f"line 1: {_problem(error)}") from None
+    if 1 in lines.undecodable:
+        raise RowError(f"line 1: {lines.undecodable[1]}")
+    missing = [c for c in COLUMNS if c not in fieldnames]
     if missing:
         raise RowError(f"line 1: missing columns {', '.join(missing)}")
-    for raw in reader:
+    while True:
+        first = lines.number + 1
+        try:
+            raw = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            yield lines.number, RowError(_problem(error))
+            continue
+        bad = [n for n in range(first, lines.number + 1) if n in lines.undecodable]
+        if bad:
+            yield bad[0], RowError(lines.undecodable[bad[0]])
+            continue
         yield reader.line_num, {k: (v or "") for k, v in raw.items() if k}
+
+
+def _problem(error: csv.Error) -> str:
+    if "field limit" in str(error):
+        return f"a field is longer than {csv.field_size_limit()} characters"
+    return f"not readable as CSV ({error})"
 
 
 def enroll(session: Session, row: ClinicRow, *, now: datetime, hash_key: bytes) -> Enrollment:

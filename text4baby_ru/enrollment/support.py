@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from sqlalchemy.orm import Session
 
@@ -12,6 +12,8 @@ from text4baby_ru.enrollment.queries import latest_enrollment
 from text4baby_ru.enrollment.service import current_enrollment, local_today, suppress
 from text4baby_ru.enrollment.stage import position_on
 from text4baby_ru.errors import Conflict, Invalid
+
+OLDEST = timedelta(days=2 * 366)  # no date in the programme lies further back than this
 
 
 def _current(session: Session, person: Person) -> Enrollment:
@@ -57,6 +59,8 @@ def correct_dates(
     if enrollment is None:
         raise Conflict("she has no enrollment")
     today = local_today(now, person.timezone)
+    if (due_date or birth_date or today) < today - OLDEST:  # 0001-01-01 would overflow below
+        raise Invalid("the date is outside the programme (pregnancy to the first birthday)")
     if birth_date is not None and birth_date > today:
         raise Invalid("birth_date is in the future")
     if due_date is not None and due_date - today > MAX_DUE_AHEAD:

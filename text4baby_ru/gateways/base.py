@@ -39,9 +39,9 @@ class OutgoingSms:
 
 @dataclass(frozen=True)
 class SendReceipt:
-    """The provider's id for the message and the status it reported."""
+    """The provider's id for the message (None when it gave none) and the status it reported."""
 
-    provider_sid: str
+    provider_sid: str | None
     status: str
 
 

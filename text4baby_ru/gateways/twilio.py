@@ -77,7 +77,12 @@ class TwilioGateway:
                 )
         except TwilioRestException as error:
             raise classify(error) from None
-        return SendReceipt(provider_sid=str(message.sid), status=str(message.status or "queued"))
+        # A Twilio-compatible API may answer without an id: record none (NULL), never "None",
+        # which a second such answer would collide with in the unique (gateway, id) index.
+        return SendReceipt(
+            provider_sid=str(message.sid) if message.sid else None,
+            status=str(message.status or "queued"),
+        )
 
     def find_sent(self, sms: OutgoingSms, since: datetime) -> str | None:
         """The provider's id of this text to this number sent since then, if it took it."""
@@ -88,7 +93,7 @@ class TwilioGateway:
         except (TwilioRestException, requests.exceptions.RequestException) as error:
             raise TransientGatewayError(f"cannot list messages: {error}") from None
         for message in listed:
-            if message.body == sms.body:
+            if message.body == sms.body and message.sid:
                 return str(message.sid)
         return None
 

@@ -10,7 +10,7 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
 
 from text4baby_ru.delivery.models import OutboundMessage
 from text4baby_ru.enrollment.models import Enrollment, Person
@@ -124,10 +124,9 @@ def _messages(session: Session, key: bytes) -> Iterator[str]:
         )
 
 
-def pseudonymous_csv(sessions: sessionmaker[Session], *, key: bytes, today: date) -> Iterator[str]:
-    """The export as CSV lines, read in batches in a session of its own (it outlives the
-    request's unit of work while the response streams)."""
+def pseudonymous_csv(session: Session, *, key: bytes, today: date) -> Iterator[str]:
+    """The export as CSV lines, read in batches from session (a read-only one that lives until
+    the response has streamed)."""
     yield _line({c: c for c in COLUMNS})
-    with sessions() as session:
-        yield from _enrollments(session, key, today)
-        yield from _messages(session, key)
+    yield from _enrollments(session, key, today)
+    yield from _messages(session, key)

@@ -10,11 +10,12 @@ from datetime import date, timedelta
 from typing import Any
 
 from fastapi import APIRouter
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse, JSONResponse, Response
+from sqlalchemy.orm import Session
 
-from text4baby_ru.admin.pages.web import PageDep
-from text4baby_ru.deps import ANY_ROLE, ClockDep, SessionDep
-from text4baby_ru.metrics.days import REPORT_ZONE
+from text4baby_ru.admin.pages.web import PageDep, PageReadDep
+from text4baby_ru.deps import ANY_ROLE, ClockDep
+from text4baby_ru.metrics.days import EPOCH, LAST_DAY, REPORT_ZONE
 from text4baby_ru.metrics.summary import summary
 
 router = APIRouter(prefix="/admin", include_in_schema=False)
@@ -24,13 +25,18 @@ MAX_DAYS = 3 * 366
 
 def _range(start: str | None, end: str | None, today: date) -> tuple[date, date, str | None]:
     """The chosen dates, or the last four weeks; a problem to show instead of a 4xx page."""
+    fallback = today - timedelta(days=DEFAULT_DAYS - 1), today
     try:
         high = date.fromisoformat(end) if end else today
         low = date.fromisoformat(start) if start else high - timedelta(days=DEFAULT_DAYS - 1)
     except ValueError:
-        return today - timedelta(days=DEFAULT_DAYS - 1), today, "YYYY-MM-DD"
+        return *fallback, "YYYY-MM-DD"
+    except OverflowError:  # 0001-01-01 minus four weeks
+        low = date.min
+    if not EPOCH <= low <= LAST_DAY or not EPOCH <= high <= LAST_DAY:
+        return *fallback, f"{EPOCH} … {LAST_DAY}"
     if low > high or (high - low).days > MAX_DAYS:
-        return today - timedelta(days=DEFAULT_DAYS - 1), today, f"{low} > {high} / ≤ {MAX_DAYS}"
+        return *fallback, f"{low} > {high} / ≤ {MAX_DAYS}"
     return low, high, None
 
 
@@ -42,7 +48,7 @@ def _chosen(
     return _range(start, end, clock.now().astimezone(REPORT_ZONE).date())
 
 
-def _figures(session: SessionDep, low: date, high: date) -> dict[str, Any]:
+def _figures(session: Session, low: date, high: date) -> dict[str, Any]:
     totals = summary(session, start=low, end=high)
     by_track = totals["subscribers"].pop("by_track")
     return {
@@ -55,7 +61,7 @@ def _figures(session: SessionDep, low: date, high: date) -> dict[str, Any]:
 @router.get("/dashboard", response_class=HTMLResponse)
 def dashboard(
     page: PageDep,
-    session: SessionDep,
+    session: PageReadDep,
     clock: ClockDep,
     start: str | None = None,
     end: str | None = None,
@@ -73,12 +79,21 @@ def dashboard(
 @router.get("/dashboard.csv")
 def dashboard_csv(
     page: PageDep,
-    session: SessionDep,
+    session: PageReadDep,
     clock: ClockDep,
     start: str | None = None,
     end: str | None = None,
 ) -> Response:
-    low, high, _ = _chosen(page, clock, start, end)
+    low, high, problem = _chosen(page, clock, start, end)
+    if problem is not None:  # never a CSV of other dates than those asked for
+        return JSONResponse(
+            {
+                "detail": f"start and end: dates YYYY-MM-DD from {EPOCH} to {LAST_DAY}, start "
+                f"not after end, at most {MAX_DAYS} days apart",
+                "code": "invalid",
+            },
+            status_code=422,
+        )
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["from", "to", "group", "name", "count"])

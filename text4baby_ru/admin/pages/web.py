@@ -4,6 +4,7 @@ the role check and the Jinja2 rendering."""
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
@@ -11,12 +12,20 @@ from typing import Annotated, Any
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
+from sqlalchemy.orm import Session
 
 from text4baby_ru.admin.pages import labels
 from text4baby_ru.admin.pages.i18n import LANG_COOKIE, pick_language, translator
 from text4baby_ru.auth.models import Role
 from text4baby_ru.auth.sessions import SESSION_COOKIE, csrf_token, session_user
-from text4baby_ru.deps import ANY_ROLE, CONTENT_ROLES, RuntimeDep, SessionDep, SigningKeyDep
+from text4baby_ru.deps import (
+    ANY_ROLE,
+    CONTENT_ROLES,
+    RuntimeDep,
+    SessionDep,
+    SigningKeyDep,
+    end_and_read,
+)
 from text4baby_ru.kit import formats
 
 ADMIN_DIR = Path(__file__).resolve().parents[1]
@@ -131,3 +140,14 @@ def get_page(
 
 
 PageDep = Annotated[Page, Depends(get_page)]
+
+
+def get_page_read_session(
+    _: PageDep, session: SessionDep, runtime: RuntimeDep
+) -> Iterator[Session]:
+    """A read-only session for a page's long read (reports, CSV), opened once the page knows
+    who is signed in."""
+    yield from end_and_read(session, runtime)
+
+
+PageReadDep = Annotated[Session, Depends(get_page_read_session)]
