@@ -1,2 +1,3 @@
-"""The use cases that span domains: texts she sends (stored by the webhooks, handled in batches),
-above enrollment (the conversation) and delivery (the outbox)."""
+"""The use cases that span domains, above enrollment (the person and the conversation) and
+delivery (the outbox): texts she sends (stored by the webhooks, handled in batches), and women a
+clinic enrolls from a file."""

@@ -6,7 +6,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from tests.factories import fixture_phone
 from text4baby_ru.clock import FixedClock
-from text4baby_ru.delivery.clinic import import_clinic_csv
+from text4baby_ru.intake.clinic import import_clinic_csv
 from text4baby_ru.delivery.models import MessageKind, OutboundMessage
 from text4baby_ru.enrollment.models import (
     Channel,
