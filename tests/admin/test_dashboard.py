@@ -89,8 +89,8 @@ def test_the_headline_figures_are_the_apis_figures_in_russian_writing(
     html = client.get(f"/admin/dashboard?{PERIOD}").text
     shown = cards(html)
     assert list(shown) == [
-        "active_now", "new_enrollments", "delivery_rate", "median_to_deliver", "segments_cost",
-        "optouts", "losses", "completions", "dose", "behind",
+        "new_enrollments", "delivery_rate", "segments_cost", "optouts", "active_now",
+        "median_to_deliver", "losses", "completions", "dose", "behind",
     ]  # fmt: skip
     api = client.get("/api/v1/metrics/summary?from=2026-11-01&to=2026-11-30").json()
     joined = client.get(

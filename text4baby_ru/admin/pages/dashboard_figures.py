@@ -94,7 +94,8 @@ def figures(session: Session, period: Period) -> dict[str, Any]:
 
 
 def cards(numbers: dict[str, Any], language: str) -> list[Card]:
-    """The headline cards in the order a programme manager reads them."""
+    """The headline cards in the order a programme manager reads them: what a phone shows
+    first is the period's enrollments, delivery rate, cost and opt-outs."""
     w, n = words(language), names(language)
     fmt = readable.number
     totals = numbers["summary"]
@@ -107,20 +108,12 @@ def cards(numbers: dict[str, Any], language: str) -> list[Card]:
         return Card(key, w[key], value, note, definition(meaning or key, language))
 
     return [
-        card(
-            "active_now",
-            women(active["pregnancy"] + active["baby"], language),
-            f"{n['pregnancy']}: {fmt(active['pregnancy'], language)} · "
-            f"{n['baby']}: {fmt(active['baby'], language)}",
-            "active_by_week",
-        ),
         card("new_enrollments", women(numbers["enrollments"], language), meaning="enrollments"),
         card(
             "delivery_rate",
             readable.percent(rate, language) if rate is not None else "—",
             "" if rate is not None else w["no_final"],
         ),
-        card("median_to_deliver", _duration(delivery["median_seconds_to_deliver"], language)),
         card(
             "segments_cost",
             readable.money(delivery["cost"], language),
@@ -133,6 +126,14 @@ def cards(numbers: dict[str, Any], language: str) -> list[Card]:
             "segments",
         ),
         card("optouts", women(outcomes["optouts"], language)),
+        card(
+            "active_now",
+            women(active["pregnancy"] + active["baby"], language),
+            f"{n['pregnancy']}: {fmt(active['pregnancy'], language)} · "
+            f"{n['baby']}: {fmt(active['baby'], language)}",
+            "active_by_week",
+        ),
+        card("median_to_deliver", _duration(delivery["median_seconds_to_deliver"], language)),
         card("losses", women(outcomes["losses"], language)),
         card("completions", women(outcomes["completions"], language)),
         card(

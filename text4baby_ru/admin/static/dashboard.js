@@ -28,7 +28,7 @@
     spec.series.forEach(function (s) { s.values.forEach(function (v) { total += v; }); });
     if (!spec.labels.length || total === 0) Charts.empty(card, page.words.no_data);
     else Charts.draw(card, spec);
-    card.querySelector(".plot, .nodata").after(Charts.table(page.words.table, head, rows));
+    card.querySelector("details.definition").before(Charts.table(page.words.table, head, rows));
     card.dataset.drawn = "1";
   }
 

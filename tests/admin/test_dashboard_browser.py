@@ -1,0 +1,206 @@
+"""The dashboard, every page at phone width, and /docs, in headless Debian Chromium against a
+served process with data: charts that tell the truth, legible at 390 px, drawn in under a
+second; no page wider than a phone for any role; /docs with no request leaving the server."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator
+from itertools import pairwise
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import create_engine
+from sqlalchemy.orm import Session
+
+from tests.admin import test_pages_browser as shared
+from tests.admin.browser import Server, served
+from tests.admin.test_dashboard import _data
+
+pytestmark = [pytest.mark.slow, pytest.mark.browser]
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1366, "height": 900}
+KEY = "pregnancy.w25.1"
+# The page tests' fixtures: Playwright, one headless Chromium, the screenshots folder.
+sync_api, browser, shots = shared.sync_api, shared.browser, shared.shots
+DRAWN = "[...document.querySelectorAll('.chart')].every(c => c.dataset.drawn)"
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory, sync_api: Any) -> Iterator[Server]:
+    with served(tmp_path_factory.mktemp("dashboard")) as running:
+        engine = create_engine(running.env["T4B_DATABASE_URL"])
+        with Session(engine) as session:
+            _data(session)
+        engine.dispose()
+        yield running
+
+
+def signed_in(
+    browser: Any, server: Server, role: str, size: dict[str, int], lang: str = "ru"
+) -> Any:
+    context = browser.new_context(base_url=server.url, viewport=size, timezone_id="Europe/Moscow")
+    page = context.new_page()
+    page.goto(f"/admin/sign-in?lang={lang}")
+    page.fill("#token", server.token(role, "Анна Иванова"))
+    page.click("button[type=submit]")
+    page.wait_for_url("**/admin/dashboard")
+    page.wait_for_function(DRAWN)
+    return page
+
+
+def texts(locator: Any) -> list[str]:
+    """The text of SVG elements (which have no innerText)."""
+    return list(locator.evaluate_all("ts => ts.map(t => t.textContent)"))
+
+
+def number(text: str) -> float:
+    return float(re.sub(r"\s", "", text).replace(",", "."))
+
+
+def test_the_charts_tell_the_truth_and_draw_in_under_a_second(
+    browser: Any, server: Server, shots: Path
+) -> None:
+    page = signed_in(browser, server, "viewer", DESKTOP)
+    started = time.perf_counter()
+    page.goto("/admin/dashboard?start=01.11.2026&end=30.11.2026")
+    page.wait_for_function(DRAWN)
+    elapsed = time.perf_counter() - started
+    assert elapsed < 1.0, f"the dashboard took {elapsed:.2f} s to draw"
+    charts = page.locator(".chart").all()
+    assert len(charts) == 11
+    for chart in charts:
+        name = chart.get_attribute("data-name")
+        title = chart.locator("h3").inner_text()
+        if chart.locator(".nodata").count():
+            continue
+        svg = chart.locator(".plot svg")
+        assert svg.get_attribute("role") == "img" and svg.get_attribute("aria-label") == title
+        assert chart.locator("details.table-view table tbody tr").count() > 0, name
+        axis = "text.xlabel" if chart.get_attribute("data-kind") == "status" else "text.tick"
+        ticks = [number(t) for t in texts(svg.locator(axis))]
+        assert ticks[0] == 0 and all(t == int(t) for t in ticks), (name, ticks)
+        steps = {b - a for a, b in pairwise(ticks)}
+        assert len(steps) == 1, (name, ticks)  # evenly spaced
+        highest = max(float(v) for v in svg.locator("[data-value]").evaluate_all(
+            "ms => ms.map(m => m.dataset.value)"))  # fmt: skip
+        assert ticks[-1] >= highest, (name, ticks, highest)
+        kind = chart.get_attribute("data-kind")
+        assert (svg.locator("polyline").count() > 0) == (kind == "lines"), name
+    # distributions are bars, one per week
+    weeks = page.locator(".chart[data-name=active_pregnancy] rect")
+    api = page.request.get("/api/v1/metrics/distribution?metric=active_by_week").json()
+    pregnancy = next(s["points"] for s in api["series"] if s["name"] == "pregnancy")
+    drawn = weeks.evaluate_all(
+        "rs => rs.map(r => [Number(r.dataset.label), Number(r.dataset.value)])"
+    )
+    assert drawn == [[p["week"], p["value"]] for p in pregnancy]
+    # a colour and a dash pattern per status, named in Russian in the legend
+    lines = page.locator(".chart[data-name=messages_over_time] polyline")
+    styles = lines.evaluate_all(
+        "ls => ls.map(l => [l.getAttribute('stroke'), l.getAttribute('stroke-dasharray')])"
+    )
+    assert len(styles) >= 2 and len({s[0] for s in styles}) == len({s[1] for s in styles}) == len(
+        styles
+    )
+    legend = page.locator(".chart[data-name=messages_over_time] .legend li").all_inner_texts()
+    assert "доставлено" in legend and not any(re.search("[a-z]", t) for t in legend)
+    fills = page.locator(".chart[data-name=messages_by_status] rect").evaluate_all(
+        "rs => rs.map(r => r.getAttribute('fill'))"
+    )
+    assert len(set(fills)) == len(fills) == 9
+    # enrollments by language and by channel are two charts
+    assert page.locator(".chart[data-name=enrollments_by_language] .legend li").all_inner_texts() == [
+        "русский", "английский"]  # fmt: skip
+    page.screenshot(path=str(shots / "dashboard-ru-1366.png"), full_page=True)
+    page.goto("/admin/dashboard?start=01.11.2026&end=30.11.2026&lang=en")
+    page.wait_for_function(DRAWN)
+    page.screenshot(path=str(shots / "dashboard-en-1366.png"), full_page=True)
+    page.context.close()
+
+
+@pytest.mark.parametrize("lang", ["ru", "en"])
+def test_the_dashboard_is_legible_on_a_390_px_phone(
+    browser: Any, server: Server, shots: Path, lang: str
+) -> None:
+    page = signed_in(browser, server, "viewer", PHONE, lang)
+    page.goto(f"/admin/dashboard?start=01.11.2026&end=30.11.2026&lang={lang}")
+    page.wait_for_function(DRAWN)
+    assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
+    lefts = page.locator(".figure").evaluate_all(
+        "fs => fs.map(f => f.getBoundingClientRect().left)"
+    )
+    assert len(lefts) == 10 and len(set(lefts)) == 1  # the cards in one column
+    problems = page.evaluate(
+        """() => [...document.querySelectorAll('.chart svg text')].flatMap(t => {
+             const box = t.getBoundingClientRect(), svg = t.ownerSVGElement.getBoundingClientRect();
+             const size = parseFloat(getComputedStyle(t).fontSize);
+             const out = [];
+             if (size < 12) out.push('small ' + size + ' ' + t.textContent);
+             if (box.left < svg.left - 0.5 || box.right > svg.right + 0.5 ||
+                 box.top < svg.top - 0.5 || box.bottom > svg.bottom + 0.5)
+               out.push('clipped ' + t.textContent);
+             return out;
+           })"""
+    )
+    assert not problems, problems
+    page.screenshot(path=str(shots / f"dashboard-{lang}-390.png"))  # what a phone shows first
+    page.locator(".chart[data-name=messages_over_time]").scroll_into_view_if_needed()
+    page.screenshot(path=str(shots / f"dashboard-{lang}-390-charts.png"))
+    page.context.close()
+
+
+PAGES = {
+    "viewer": ["/admin/dashboard", "/admin/simulator"],
+    "editor": ["/admin/dashboard", "/admin/content", f"/admin/content/{KEY}", "/admin/review",
+               "/admin/simulator"],
+    "reviewer": ["/admin/dashboard", "/admin/content", f"/admin/content/{KEY}", "/admin/review",
+                 "/admin/simulator"],
+    "admin": ["/admin/dashboard", "/admin/content", f"/admin/content/{KEY}", "/admin/review",
+              "/admin/subscribers", "/admin/alerts", "/admin/simulator"],
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("lang", ["ru", "en"])
+def test_no_page_is_wider_than_a_phone_for_any_role(
+    browser: Any, server: Server, lang: str
+) -> None:
+    wide = []
+    context = browser.new_context(base_url=server.url, viewport=PHONE)
+    page = context.new_page()
+    for path in ("/admin/sign-in", "/join", "/en/join"):
+        page.goto(f"{path}?lang={lang}")
+        if page.evaluate("document.documentElement.scrollWidth") > PHONE["width"]:
+            wide.append(path)
+    context.close()
+    for role, paths in PAGES.items():
+        page = signed_in(browser, server, role, PHONE, lang)
+        offered = {
+            h for h in page.locator("header nav a").evaluate_all("as => as.map(a => a.pathname)")
+        }
+        assert offered <= set(paths), (role, offered)
+        for path in paths:
+            page.goto(path)
+            page.wait_for_load_state("networkidle")
+            width = page.evaluate("document.documentElement.scrollWidth")
+            if width > PHONE["width"]:
+                wide.append(f"{role} {path}: {width} px")
+        page.context.close()
+    assert not wide, wide
+
+
+def test_docs_render_with_no_request_leaving_the_server(browser: Any, server: Server) -> None:
+    context = browser.new_context(base_url=server.url, viewport=DESKTOP)
+    page = context.new_page()
+    requested: list[str] = []
+    page.on("request", lambda request: requested.append(request.url))
+    page.goto("/docs")
+    page.locator(".opblock").first.wait_for(timeout=15_000)
+    assert page.locator(".opblock-summary-path").filter(has_text="/api/v1/metrics/summary").count()
+    assert page.locator(".opblock").count() > 20
+    outside = [u for u in requested if not u.startswith((server.url, "data:", "blob:"))]
+    assert not outside, outside
+    assert any(u.endswith("/docs/static/swagger-ui-bundle.js") for u in requested)
+    context.close()
