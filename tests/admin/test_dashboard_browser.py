@@ -7,17 +7,21 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
-from sqlalchemy import create_engine
+from sqlalchemy import create_engine, select
 from sqlalchemy.orm import Session
 
 from tests.admin import test_pages_browser as shared
 from tests.admin.browser import Server, served
 from tests.admin.test_dashboard import _data
+from text4baby_ru.delivery.models import OutboundMessage
+from text4baby_ru.enrollment.models import Person
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 PHONE = {"width": 390, "height": 844}
@@ -163,9 +167,43 @@ PAGES = {
 }  # fmt: skip
 
 
+@pytest.fixture(scope="module")
+def with_work(server: Server) -> str:
+    """A draft awaiting review and a scheduled alert on the pages; a woman's number to look up."""
+    long_text = (
+        "На 25-й неделе пейте больше воды и отдыхайте днём. Если болит живот или идёт кровь, "
+        "сразу звоните 103 или 112. Подробности: https://example.org/очень-длинный-адрес-без-пробелов"
+    )
+    editor = {"Authorization": f"Bearer {server.token('editor', 'Мария')}"}
+    admin = {"Authorization": f"Bearer {server.token('admin', 'Ольга')}"}
+    draft = httpx.patch(
+        f"{server.url}/api/v1/messages/{KEY}",
+        json={"language": "ru", "text": long_text},
+        headers=editor,
+    )
+    assert draft.status_code == 200, draft.text
+    alert = httpx.post(
+        f"{server.url}/api/v1/alerts",
+        json={
+            "text_ru": "Внимание: в регионе грипп. Привейтесь, если врач советует. 103/112.",
+            "text_en": "Flu is spreading in the region. Ask your doctor about the jab. 103/112.",
+            "send_at": (datetime.now(UTC) + timedelta(days=1)).isoformat(),
+        },
+        headers=admin,
+    )
+    assert alert.status_code == 201, alert.text
+    engine = create_engine(server.env["T4B_DATABASE_URL"])
+    with Session(engine) as session:
+        phone = session.scalars(select(OutboundMessage.person_id).limit(1)).first()
+        number = session.get(Person, phone).phone  # type: ignore[union-attr]
+    engine.dispose()
+    assert number
+    return str(number)
+
+
 @pytest.mark.parametrize("lang", ["ru", "en"])
 def test_no_page_is_wider_than_a_phone_for_any_role(
-    browser: Any, server: Server, lang: str
+    browser: Any, server: Server, lang: str, with_work: str, shots: Path
 ) -> None:
     wide = []
     context = browser.new_context(base_url=server.url, viewport=PHONE)
@@ -183,8 +221,15 @@ def test_no_page_is_wider_than_a_phone_for_any_role(
         assert offered <= set(paths), (role, offered)
         for path in paths:
             page.goto(path)
+            if path == "/admin/subscribers":  # her facts and both sides of her conversation
+                page.fill("#phone", with_work)
+                page.click("#lookup button")
+                page.locator("#history tr").first.wait_for()
             page.wait_for_load_state("networkidle")
             width = page.evaluate("document.documentElement.scrollWidth")
+            if role == "admin" and lang == "ru" and path != "/admin/dashboard":
+                name = path.strip("/").replace("/", "-").replace(".", "-")
+                page.screenshot(path=str(shots / f"phone-{name}.png"), full_page=True)
             if width > PHONE["width"]:
                 wide.append(f"{role} {path}: {width} px")
         page.context.close()
