@@ -129,6 +129,10 @@ def dashboard(
         problem=problem,
         cards=cards(numbers, language),
         summary=numbers["summary"],
+        answers={
+            f"{API}/dose?": numbers["answers"]["dose"],
+            f"{API}/distribution?metric=active_by_week": numbers["answers"]["active_by_week"],
+        },
         charts=charts,
         summary_csv=f"{API}/summary?"
         + urlencode({"from": low.isoformat(), "to": high.isoformat(), "format": "csv"}),

@@ -78,7 +78,7 @@ def figures(session: Session, period: Period) -> dict[str, Any]:
         segment_price=period.segment_price,
     )
     active = distribution(session, metric="active_by_week", today=period.today)
-    cohorts = dose(session, today=period.today, weekdays=period.weekdays)["cohorts"]
+    received = dose(session, today=period.today, weekdays=period.weekdays)
     late = behind(
         session, today=period.today, weekdays=period.weekdays, key=period.hash_key, limit=1
     )
@@ -88,8 +88,10 @@ def figures(session: Session, period: Period) -> dict[str, Any]:
             p["value"] for s in joined["series"] if s["name"] in ("ru", "en") for p in s["points"]
         ),
         "active": {s["name"]: sum(p["value"] for p in s["points"]) for s in active["series"]},
-        "cohort": latest_complete_cohort(cohorts, period.today),
+        "cohort": latest_complete_cohort(received["cohorts"], period.today),
         "behind": late["total"],
+        # answers the charts would otherwise fetch again: (API path, its JSON)
+        "answers": {"dose": received, "active_by_week": active},
     }
 
 
