@@ -31,7 +31,8 @@ from text4baby_ru.enrollment.models import (
 )
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
-CROWD = 1_500  # women, with 15,000 tips
+CROWD = 1_500  # women, with up to 15,000 tips
+END = datetime(2026, 11, 30, tzinfo=UTC)
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1366, "height": 900}
 KEY = "pregnancy.w25.1"
@@ -51,9 +52,20 @@ def server(tmp_path_factory: pytest.TempPathFactory, sync_api: Any) -> Iterator[
         yield running
 
 
+def _send_days(joined: datetime) -> list[datetime]:
+    """07:00 UTC (10:00 in Moscow) of each Monday, Wednesday and Friday after she joined, to
+    yesterday: the days the sender would have sent her a tip."""
+    days = (joined.date() + timedelta(days=n) for n in range(1, 40))
+    return [
+        datetime.combine(d, datetime.min.time(), UTC) + timedelta(hours=7)
+        for d in days
+        if d.weekday() in (0, 2, 4) and d < END.date()
+    ]
+
+
 def _crowd(session: Session, women: int) -> None:
-    """Women enrolled through November 2026 at every week of pregnancy, ten tips each with
-    mixed outcomes: enough rows that a slow query or a slow chart shows in the timing."""
+    """Women enrolled through November 2026 at every week of pregnancy, up to ten tips each with
+    mixed outcomes (on the sender's days): enough rows that a slow query or a slow chart shows in the timing."""
     start = datetime(2026, 11, 1, 7, tzinfo=UTC)
     statuses = [MessageStatus.DELIVERED] * 7 + [MessageStatus.FAILED, MessageStatus.SENT,
                                                  MessageStatus.UNDELIVERED]  # fmt: skip
@@ -83,10 +95,9 @@ def _crowd(session: Session, women: int) -> None:
         {"kind": MessageKind.TIP, "person_id": person_id, "enrollment_id": enrollment_id,
          "content_key": f"pregnancy.crowd{k}", "language": "ru", "track": "pregnancy",
          "week": 20, "slot": 1, "segments": 2, "status": statuses[(enrollment_id + k) % 10],
-         "due_at": joined + timedelta(hours=k), "created_at": joined + timedelta(hours=k),
-         "updated_at": joined + timedelta(hours=k), "body": "Текст совета"}
+         "due_at": at, "created_at": at, "updated_at": at, "body": "Текст совета"}
         for enrollment_id, person_id, joined in rows
-        for k in range(10)
+        for k, at in enumerate(_send_days(joined.replace(tzinfo=UTC))[:10])
     ]  # fmt: skip
     session.execute(insert(OutboundMessage), messages)
     session.commit()

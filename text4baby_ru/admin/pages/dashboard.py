@@ -112,7 +112,8 @@ def dashboard(
         hash_key=runtime.hash_key(session),
     )
     numbers = figures(session, period)
-    charts = _charts(low, high, weekly=(high - low).days > 92)
+    weekly = (high - low).days > 92
+    charts = _charts(low, high, weekly)
     for chart in charts:
         chart["title"] = words(language)[chart["name"]]
         chart["definition"] = definition(chart["meaning"], language, daily=chart["daily"])
@@ -132,6 +133,8 @@ def dashboard(
         answers={
             f"{API}/dose?": numbers["answers"]["dose"],
             f"{API}/distribution?metric=active_by_week": numbers["answers"]["active_by_week"],
+            # the daily enrollments the headline counted (charts of a long period are weekly)
+            **({} if weekly else {charts[0]["url"]: numbers["answers"]["enrollments"]}),
         },
         charts=charts,
         summary_csv=f"{API}/summary?"

@@ -91,7 +91,7 @@ def figures(session: Session, period: Period) -> dict[str, Any]:
         "cohort": latest_complete_cohort(received["cohorts"], period.today),
         "behind": late["total"],
         # answers the charts would otherwise fetch again: (API path, its JSON)
-        "answers": {"dose": received, "active_by_week": active},
+        "answers": {"dose": received, "active_by_week": active, "enrollments": joined},
     }
 
 

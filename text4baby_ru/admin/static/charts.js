@@ -2,12 +2,14 @@
    Charts tell the truth: the value axis starts at 0 with evenly spaced whole-number ticks; bars
    for distributions, lines for time; each series has its own colour AND its own dash pattern
    (bars carry their label), with a legend in the page's language. Drawn at the card's real
-   width so text stays at 13 px on a phone and on a projector; redrawn when the width changes.
+   width so text stays at 13 px or more on a phone and on a projector; redrawn when the width changes.
    Each mark carries data-label and data-value, so tests and screen readers can read it. */
 "use strict";
 window.Charts = (function () {
   var NS = "http://www.w3.org/2000/svg";
-  var FONT = 13, ROW = 28, H = 260, TOP = 16, BOTTOM = 28, GAP = 8;
+  // 13 px on a laptop or a phone; larger where the page's text is larger (a projector).
+  var FONT = Math.max(13, Math.round(parseFloat(getComputedStyle(document.body).fontSize) * 0.87));
+  var ROW = FONT * 2 + 2, H = 260, TOP = 16, BOTTOM = FONT + 15, GAP = 8;
   var COLOURS = {
     queued: "#6b6b6b", sending: "#56b4e9", sent: "#0072b2", delivered: "#009e73",
     undelivered: "#e69f00", failed: "#d55e00", cancelled: "#cc79a7", expired: "#8c6d31",
