@@ -22,11 +22,11 @@ from text4baby_ru.content import lint as content_lint
 from text4baby_ru.content import review_sheet
 from text4baby_ru.content import service as content_service
 from text4baby_ru.db import make_engine, session_factory, unit_of_work
-from text4baby_ru.intake.clinic import import_clinic_csv
 from text4baby_ru.delivery.journey import journey_for
 from text4baby_ru.enrollment.clinic_import import RowError
 from text4baby_ru.enrollment.models import Language
 from text4baby_ru.errors import AppError
+from text4baby_ru.intake.clinic import import_clinic_csv
 from text4baby_ru.migrations import upgrade
 from text4baby_ru.resources import data_dir
 from text4baby_ru.settings import Settings, SettingsError, get_settings

@@ -14,6 +14,7 @@ from sqlalchemy.exc import DataError
 from text4baby_ru import __version__
 from text4baby_ru.admin.alerts_router import router as alerts_router
 from text4baby_ru.admin.audit_router import router as audit_router
+from text4baby_ru.admin.docs import install as install_docs
 from text4baby_ru.admin.exports_router import router as exports_router
 from text4baby_ru.admin.inbound_router import router as inbound_router
 from text4baby_ru.admin.messages_router import router as messages_router
@@ -71,7 +72,13 @@ def build_runtime(settings: Settings, *, clock: Clock | None = None) -> Runtime:
 
 def create_app(runtime: Runtime) -> FastAPI:
     """The HTTP service over a runtime."""
-    app = FastAPI(title="Text4baby Russia", version=__version__, description=DESCRIPTION)
+    app = FastAPI(
+        title="Text4baby Russia",
+        version=__version__,
+        description=DESCRIPTION,
+        docs_url=None,  # served offline by install_docs
+        redoc_url=None,
+    )
     app.state.runtime = runtime
     app.add_middleware(SecurityHeaders, https=runtime.settings.public_url.startswith("https://"))
 
@@ -129,6 +136,7 @@ def create_app(runtime: Runtime) -> FastAPI:
     app.include_router(inbound_router)
     app.include_router(twilio_router)
     app.include_router(kannel_router)
+    install_docs(app)
     install_pages(app)
     app.include_router(public_router)
     return app

@@ -42,7 +42,7 @@ def test_the_dashboard_at_the_ends_of_the_calendar_shows_its_notice(
     sign_in(client, session, clock, Role.VIEWER)
     for query in ({"start": day, "end": day}, {"end": day}, {"start": day}):
         page = client.get("/admin/dashboard", params=query)
-        assert page.status_code == 200 and "2000-01-03" in page.text
+        assert page.status_code == 200 and "03.01.2000" in page.text  # the notice, in Russian
         download = client.get("/admin/dashboard.csv", params=query)
         assert download.status_code == 422 and "2000-01-03" in download.json()["detail"]
 

@@ -160,7 +160,7 @@ def test_the_dashboard_counts_the_days_messages_and_names_no_number(
     assert phone not in page.text and phone[-4:] not in page.text
     csv = client.get(f"/admin/dashboard.csv?start={day}&end={day}")
     assert csv.headers["content-type"].startswith("text/csv")
-    assert f"{day},{day},subscribers,active,1" in csv.text
+    assert "subscribers,active,<5" in csv.text  # one woman: never an exact count under 5
     assert client.get("/admin/dashboard?start=nonsense").status_code == 200
 
 
@@ -180,4 +180,4 @@ def test_the_simulator_enrolls_a_pretend_phone_on_its_own_database(
     assert len(tips) == 3, tips  # Monday, Wednesday and Friday
     assert all(not line["incoming"] and "10:00" in line["at"] for line in tips)
     # the real database knows nothing of her
-    assert client.get("/admin/dashboard.csv").text.count(",subscribers,active,0") == 1
+    assert client.get("/admin/dashboard.csv").text.count("\nsubscribers,active,0\r") == 1

@@ -14,8 +14,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from text4baby_ru.clock import FixedClock
-from text4baby_ru.intake.clinic import import_clinic_csv
 from text4baby_ru.enrollment.models import Channel, Enrollment
+from text4baby_ru.intake.clinic import import_clinic_csv
 
 HEADER = b"phone,language,due_date,birth_date,timezone,consent_at\n"
 

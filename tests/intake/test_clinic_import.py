@@ -6,7 +6,6 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from tests.factories import fixture_phone
 from text4baby_ru.clock import FixedClock
-from text4baby_ru.intake.clinic import import_clinic_csv
 from text4baby_ru.delivery.models import MessageKind, OutboundMessage
 from text4baby_ru.enrollment.models import (
     Channel,
@@ -15,6 +14,7 @@ from text4baby_ru.enrollment.models import (
     SubscriberStatus,
     Suppression,
 )
+from text4baby_ru.intake.clinic import import_clinic_csv
 from text4baby_ru.keys import keyed_hash, secret_key
 
 QUIET = (time(21), time(9))

@@ -40,6 +40,11 @@ def money(value: float, language: str) -> str:
     return f"{amount}{NBSP}руб." if language == "ru" else f"{amount}{NBSP}RUB"
 
 
+def percent(share: float, language: str, decimals: int = 1) -> str:
+    """A share (0 to 1) as a percentage: 92,9 % in Russian, 92.9 % in English."""
+    return f"{number(share * 100, language, decimals)}{NBSP}%"
+
+
 def count_of(n: int, language: str, ru: tuple[str, str, str], en: tuple[str, str]) -> str:
     """A number with its noun in the right form: 3 получателя, 1 recipient."""
     forms = ru if language == "ru" else en
@@ -51,6 +56,16 @@ def day(value: date | None, language: str) -> str:
     if value is None:
         return "—"
     return value.strftime("%d.%m.%Y") if language == "ru" else value.strftime("%d %b %Y")
+
+
+def parse_day(text: str) -> date:
+    """A date typed as 30.11.2026 (or 30/11/2026) or 2026-11-30; ValueError otherwise."""
+    text = text.strip()
+    for mark in (".", "/"):
+        parts = text.split(mark)
+        if len(parts) == 3 and len(parts[2]) == 4:
+            return date(int(parts[2]), int(parts[1]), int(parts[0]))
+    return date.fromisoformat(text)
 
 
 def zone_name(zone: str, language: str) -> str:

@@ -35,6 +35,11 @@ DEFINITIONS: dict[str, str] = {
         "undelivered or failed), counted on the Moscow day they were created; null on a day "
         "with no final status."
     ),
+    "median_to_deliver": (
+        "The median time from the provider accepting a message (sent) to its report of delivery "
+        "to the phone, over the delivered messages created in the range (past 50,000 of them, "
+        "over a sample)."
+    ),
     "segments": (
         "SMS segments of the messages the provider accepted (sent, delivered or undelivered), "
         "counted on the Moscow day they were created, and their cost in roubles at "
