@@ -7,6 +7,8 @@ REPLY_VARIABLES: dict[str, tuple[str, ...]] = {
     "reply.welcome": (),
     "reply.date_not_understood": (),
     "reply.date_out_of_range": (),
+    "reply.date_does_not_exist": (),
+    "reply.date_unchanged": ("due_date",),
     "reply.ask_if_born": (),
     "reply.confirm_pregnancy": ("week", "due_date"),
     "reply.confirm_baby": ("week", "birth_date"),
