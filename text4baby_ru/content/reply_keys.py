@@ -30,6 +30,7 @@ REPLY_VARIABLES: dict[str, tuple[str, ...]] = {
     "reply.unknown": (),
     "reply.not_enrolled": (),
     "reply.country_not_allowed": (),
+    "reply.baby_arrived_due": (),
     "reply.baby_arrived_question": (),
     "reply.completion": (),
     "reply.clinic_welcome": ("week",),
