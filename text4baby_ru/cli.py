@@ -15,7 +15,7 @@ from sqlalchemy.exc import OperationalError, ProgrammingError
 from text4baby_ru import logs
 from text4baby_ru.auth import service as auth_service
 from text4baby_ru.auth.models import Role
-from text4baby_ru.clock import SystemClock
+from text4baby_ru.clock import DEFAULT_ZONE, SystemClock
 from text4baby_ru.content import library as content_library
 from text4baby_ru.content import lint as content_lint
 from text4baby_ru.content import service as content_service
@@ -350,7 +350,7 @@ def journey(
         enrolled_at=SystemClock().now(),
         send_weekdays=settings.send_weekdays,
         send_hour=settings.send_hour,
-        timezone="Europe/Moscow",
+        timezone=DEFAULT_ZONE,
     )
     if not items:
         _fail("no messages: the date is outside the programme (pregnancy to the first birthday)", 1)

@@ -18,7 +18,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from text4baby_ru.clock import FixedClock, SystemClock
+from text4baby_ru.clock import DEFAULT_ZONE, FixedClock, SystemClock
 from text4baby_ru.content.models import ContentKey, ContentRevision, RevisionStatus
 from text4baby_ru.db import make_engine, session_factory, unit_of_work
 from text4baby_ru.delivery.inbound import receive
@@ -30,7 +30,6 @@ from text4baby_ru.runtime import Runtime
 from text4baby_ru.settings import Settings
 
 PHONE = "+79160000000"  # the pretend phone; it exists only in the simulation's own database
-DEFAULT_ZONE = "Europe/Moscow"
 IDLE_LIMIT = timedelta(hours=1)
 MAX_SIMULATIONS = 20
 MAX_TEXT = 320
