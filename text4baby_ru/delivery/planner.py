@@ -23,6 +23,7 @@ from sqlalchemy import (
     literal,
     select,
     text,
+    true,
     type_coerce,
     update,
 )
@@ -229,8 +230,15 @@ def _plan_tips(session: Session, slots: ZoneSlots, now: datetime, ids: IdRange) 
     eligible = _live_tips(select(*columns), this_slot).where(
         *_eligible(slots, ids),
         Enrollment.activated_at < slots.when("instant"),
-        # While newborn essentials are owed, they take the regular tip's place.
-        ~and_(newborn.in_catch_up(track, week), newborn.essentials_missing(slots.when("instant"))),
+        # While newborn essentials are owed (planned just before), they take the regular tip's
+        # place. A CASE, so the outbox is only looked at for women in the catch-up weeks.
+        case(
+            (
+                newborn.in_catch_up(track, week),
+                ~newborn.essentials_today(slots.when("instant")),
+            ),
+            else_=true(),
+        ),
     )
     return _insert_new(session, eligible)
 
@@ -369,7 +377,7 @@ def plan(
         return report
     report.zones = sorted(set(report.zones) | set(slots))
     zone_slots = ZoneSlots(slots, session.get_bind().dialect.name)
+    report.tips += _plan_newborn(session, zone_slots, now, ids)  # first: tips look at them
     report.tips += _plan_tips(session, zone_slots, now, ids)
-    report.tips += _plan_newborn(session, zone_slots, now, ids)
     _plan_milestones(session, zone_slots, now, report, ids)
     return report

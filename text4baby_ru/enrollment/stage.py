@@ -65,9 +65,13 @@ def _days_since(day: ColumnElement[Any], column: Any, dialect: str) -> ColumnEle
     return cast(func.julianday(day) - func.julianday(column), Integer)
 
 
+_SHIFT = 1000  # weeks: 19 years, beyond any date the programme keeps
+
+
 def _weeks(days: ColumnElement[int]) -> ColumnElement[int]:
-    """Completed weeks, rounded down as Python's // does (SQL's division truncates towards 0)."""
-    return (days - (days % 7 + 7) % 7) // 7
+    """Completed weeks, rounded down as Python's // does (SQL's division truncates towards 0):
+    shifted to positive first, so the day count is computed once (SQLite repeats each use)."""
+    return (days + 7 * _SHIFT) // 7 - _SHIFT
 
 
 def position_sql(
