@@ -3,6 +3,7 @@
 # the shipped message library, HTTP on port 8000 and the scheduler. Settings: README.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+T4B_EXTRAS=""
 . scripts/venv.sh
 .venv/bin/text4baby-ru db upgrade
 .venv/bin/text4baby-ru content import

@@ -4,6 +4,7 @@
 # arguments go to pytest. Under CI (CI=true) a PostgreSQL that does not answer is a failure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+T4B_EXTRAS="dev"
 . scripts/venv.sh
 bin=.venv/bin
 

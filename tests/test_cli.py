@@ -7,21 +7,33 @@ import os
 import socket
 import subprocess
 import sys
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import httpx
 import pytest
 
 from tests.live import wait_until_up
+from text4baby_ru.auth.models import Role
+from text4baby_ru.auth.service import create_user
+from text4baby_ru.clock import SystemClock
+from text4baby_ru.content.review import publish, save_draft
+from text4baby_ru.db import make_engine, session_factory, unit_of_work
+from text4baby_ru.resources import data_dir
+
+T_PUBLISH = datetime(2026, 11, 2, tzinfo=UTC)
 
 
-def run(*args: str, env: dict[str, str], timeout: float = 120) -> subprocess.CompletedProcess[str]:
+def run(
+    *args: str, env: dict[str, str], timeout: float = 120, cwd: Path | None = None
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "text4baby_ru", *args],
         env=env,
         capture_output=True,
         text=True,
         timeout=timeout,
+        cwd=cwd,
     )
 
 
@@ -74,7 +86,9 @@ def test_lint_fails_with_exit_1_on_a_broken_library(env: dict[str, str], tmp_pat
 
 
 def test_journey_json_lists_dated_rendered_tips(env: dict[str, str]) -> None:
-    result = run("journey", "--born", "2026-11-01", "--lang", "en", "--json", env=env)
+    shipped = str(data_dir("message_library"))
+    args = ("--born", "2026-11-01", "--lang", "en", "--json", "--library", shipped)
+    result = run("journey", *args, env=env)
     assert result.returncode == 0, result.stderr
     items = json.loads(result.stdout)
     assert items and set(items[0]) >= {"date", "track", "week", "key", "text"}
@@ -165,3 +179,101 @@ def test_an_online_backup_of_sqlite_restores_to_the_same_data(
     query = "SELECT count(*), group_concat(text, '|') FROM content_revisions"
     assert original.execute(query).fetchone() == copy.execute(query).fetchone()
     assert run("db", "backup", str(backup), env=env).returncode == 1  # never overwrites
+
+
+def _publish(url: str, key: str, language: str, text: str) -> None:
+    """An editor writes a draft and a reviewer publishes it, as through the admin API."""
+    engine = make_engine(url)
+    with unit_of_work(session_factory(engine)) as session:
+        editor, _ = create_user(session, name="Редактор", role=Role.EDITOR, now=T_PUBLISH)
+        reviewer, _ = create_user(session, name="Рецензент", role=Role.REVIEWER, now=T_PUBLISH)
+        draft, _ = save_draft(
+            session, key=key, language=language, text=text, author_id=editor.id, now=T_PUBLISH
+        )
+        publish(
+            session,
+            key=key,
+            language=language,
+            revision_id=draft.id,
+            user_id=reviewer.id,
+            now=T_PUBLISH,
+        )
+    engine.dispose()
+
+
+def test_journey_prints_the_published_text_and_library_prints_the_files(
+    env: dict[str, str], fresh_database_url: str
+) -> None:
+    new = "Новый текст совета, опубликованный рецензентом: пейте воду и отдыхайте."
+    _publish(fresh_database_url, "baby.w20.1", "ru", new)
+    env = env | {"T4B_DATABASE_URL": fresh_database_url}
+    born = (SystemClock().now().date() - timedelta(weeks=10)).isoformat()  # week 20 ahead
+    published = run("journey", "--born", born, "--json", env=env)
+    assert published.returncode == 0, published.stderr
+    texts = {i["key"]: i["text"] for i in json.loads(published.stdout)}
+    assert texts["baby.w20.1"] == new
+    files = run(
+        "journey", "--born", born, "--json", "--library", str(data_dir("message_library")), env=env
+    )
+    assert json.loads(files.stdout)[0]["key"] and new not in files.stdout
+
+
+def test_sms_runs_a_text_through_the_inbound_path_and_prints_the_replies(
+    env: dict[str, str], fresh_database_url: str
+) -> None:
+    env = env | {"T4B_DATABASE_URL": fresh_database_url}
+    at = ("--at", "2026-11-27T12:00:00+03:00")
+    joined = run("sms", "--from", "8 916 000-00-11", "РОДИЛА 01.10.2026", *at, env=env)
+    assert joined.returncode == 0, joined.stderr
+    assert "Малыш родился 01.10.2026" in joined.stdout  # the baby track's confirmation
+    assert "В каком городе" in joined.stdout
+    assert "9160000011" not in joined.stdout + joined.stderr  # masked, as in every log
+    again = run("sms", "--from", "+79160000011", "СТОП", *at, env=env)
+    assert "Вы отписались" in again.stdout
+    silent = run("sms", "--from", "+79160000011", "привет", *at, env=env)
+    assert silent.returncode == 0 and silent.stdout.strip() == "(no reply)"
+    bad = run("sms", "--from", "hello", "МАМА", env=env)
+    assert bad.returncode == 2
+    assert bad.stderr.strip() == "error: --from 'hello' is not a phone number, e.g. +79160000001"
+
+
+def test_sms_refuses_to_run_on_a_real_gateway(env: dict[str, str], fresh_database_url: str) -> None:
+    env = env | {
+        "T4B_DATABASE_URL": fresh_database_url,
+        "T4B_SMS_GATEWAY": "twilio",
+        "TWILIO_ACCOUNT_SID": "AC" + "0" * 32,
+        "TWILIO_AUTH_TOKEN": "not-a-secret",
+        "TWILIO_FROM_NUMBER": "+79160000099",
+    }
+    result = run("sms", "--from", "+79160000012", "МАМА", env=env)
+    assert result.returncode == 2 and "console gateway" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_a_missing_database_file_is_named_and_not_created(
+    env: dict[str, str], tmp_path: Path
+) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    default = {k: v for k, v in env.items() if k != "T4B_DATABASE_URL"}
+    for command in (("users", "list"), ("dispatch",), ("journey", "--due", "2027-03-15")):
+        result = run(*command, env=default, cwd=elsewhere)
+        assert result.returncode == 2, command
+        [line] = result.stderr.strip().splitlines()
+        assert f"no database at {elsewhere / 'text4baby.db'}" in line and "db upgrade" in line
+    assert list(elsewhere.iterdir()) == []  # no empty second database left behind
+    assert run("db", "upgrade", env=default, cwd=elsewhere).returncode == 0
+    assert (elsewhere / "text4baby.db").exists()
+
+
+def test_help_texts_wrap_whole_words_and_are_never_cut(env: dict[str, str]) -> None:
+    narrow = env | {"COLUMNS": "80"}
+    users = run("users", "create", "--help", env=narrow).stdout
+    csv = run("subscribers", "import", "--help", env=narrow).stdout
+    top = run("--help", env=narrow).stdout
+    assert "<admin|editor|reviewer|viewer>" in users
+    assert "phone,language,due_date,birth_date,timezone,consent_at" in csv
+    for out in (users, csv, top):
+        assert "…" not in out and "..." not in out.split("Commands:")[-1]
+        assert all(len(line) <= 80 for line in out.splitlines())
+    assert "sms" in top and "journey" in top

@@ -11,16 +11,18 @@ from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from text4baby_ru import logs
 from text4baby_ru.auth import service as auth_service
 from text4baby_ru.auth.models import Role
-from text4baby_ru.clock import SystemClock
+from text4baby_ru.clock import DEFAULT_ZONE, FixedClock, SystemClock
 from text4baby_ru.content import library as content_library
 from text4baby_ru.content import lint as content_lint
 from text4baby_ru.content import review_sheet
 from text4baby_ru.content import service as content_service
+from text4baby_ru.content.live import published_library
 from text4baby_ru.db import make_engine, session_factory, unit_of_work
 from text4baby_ru.delivery.journey import journey_for
 from text4baby_ru.enrollment.clinic_import import RowError
@@ -31,16 +33,20 @@ from text4baby_ru.migrations import upgrade
 from text4baby_ru.resources import data_dir
 from text4baby_ru.settings import Settings, SettingsError, get_settings
 
+# Plain help (click's formatter), not rich's boxes: rich cut words and long values to fit its
+# columns ("viewe r", "consent_…"); click wraps at word boundaries to the terminal's width.
+_PLAIN: dict[str, Any] = {"no_args_is_help": True, "rich_markup_mode": None}
 app = typer.Typer(
     help="Text4baby Russia: weekly SMS tips for pregnant women and new mothers.",
-    no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    context_settings={"max_content_width": 100},
+    **_PLAIN,
 )
-db_app = typer.Typer(help="The database schema.", no_args_is_help=True)
-content_app = typer.Typer(help="The message library.", no_args_is_help=True)
-users_app = typer.Typer(help="Admin-API users and their tokens.", no_args_is_help=True)
-subscribers_app = typer.Typer(help="Subscribers.", no_args_is_help=True)
+db_app = typer.Typer(help="The database schema.", **_PLAIN)
+content_app = typer.Typer(help="The message library.", **_PLAIN)
+users_app = typer.Typer(help="Admin-API users and their tokens.", **_PLAIN)
+subscribers_app = typer.Typer(help="Subscribers.", **_PLAIN)
 app.add_typer(db_app, name="db")
 app.add_typer(content_app, name="content")
 app.add_typer(users_app, name="users")
@@ -75,10 +81,42 @@ def friendly(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def _settings() -> Settings:
+def _settings(*, database: bool = True) -> Settings:
     settings = get_settings()
     logs.configure(settings.log_level, settings.log_format)
+    if database:
+        _require_database(settings.database_url)
     return settings
+
+
+def _require_database(url: str) -> None:
+    """Stop with one line when the SQLite file is missing, rather than let SQLite make an empty
+    one in whatever folder the command was run from (a second, empty database)."""
+    parsed = make_url(url)
+    name = parsed.database
+    if parsed.get_backend_name() != "sqlite" or not name or name == ":memory:":
+        return
+    if parsed.query.get("uri") or name.startswith("file:"):
+        return
+    path = Path(name).resolve()
+    if not path.exists():
+        _fail(
+            f"no database at {path} (from T4B_DATABASE_URL, default sqlite:///./text4baby.db, "
+            "relative to the current folder): run this where the database is, set "
+            "T4B_DATABASE_URL, or create it with `text4baby-ru db upgrade`"
+        )
+
+
+def _clock_at(at: str | None) -> FixedClock | None:
+    """A clock fixed at --at (ISO 8601; UTC when no offset is given), or None for now."""
+    if at is None:
+        return None
+    try:
+        instant = datetime.fromisoformat(at)
+    except ValueError:
+        _fail(f"--at {at!r} is not ISO 8601, e.g. 2026-11-30T10:00:00+03:00")
+        raise
+    return FixedClock(instant if instant.tzinfo else instant.replace(tzinfo=UTC))
 
 
 def _sessions(settings: Settings) -> Any:
@@ -88,8 +126,8 @@ def _sessions(settings: Settings) -> Any:
 @db_app.command("upgrade")
 @friendly
 def db_upgrade() -> None:
-    """Apply the database migrations to T4B_DATABASE_URL."""
-    settings = _settings()
+    """Apply the database migrations to T4B_DATABASE_URL (creating a SQLite file if needed)."""
+    settings = _settings(database=False)
     upgrade(settings.database_url)
     typer.echo("database is up to date")
 
@@ -99,8 +137,6 @@ def db_upgrade() -> None:
 def db_backup(target: Annotated[Path, typer.Argument(help="file to write the copy to")]) -> None:
     """Copy a SQLite database while the service runs (online backup); for PostgreSQL, pg_dump."""
     import sqlite3
-
-    from sqlalchemy.engine import make_url
 
     settings = _settings()
     url = make_url(settings.database_url)
@@ -191,7 +227,7 @@ def content_export(directory: Annotated[Path, typer.Argument(help="folder to wri
     typer.echo(f"wrote {len(written)} files to {directory}")
 
 
-@app.command()
+@app.command(short_help="HTTP API, webhooks, admin pages and the scheduler.")
 @friendly
 def serve(
     host: Annotated[str, typer.Option(help="address to listen on")] = "127.0.0.1",
@@ -231,7 +267,7 @@ def serve(
             scheduler.shutdown()
 
 
-@app.command()
+@app.command(short_help="A sending process without HTTP.")
 @friendly
 def worker(
     once: Annotated[bool, typer.Option(help="one pass, then exit")] = False,
@@ -274,7 +310,7 @@ def worker(
     typer.echo("worker stopped", err=True)
 
 
-@app.command()
+@app.command(short_help="One planning and sending pass as of an instant.")
 @friendly
 def dispatch(
     at: Annotated[str | None, typer.Option(help="ISO 8601 instant (default: now)")] = None,
@@ -282,18 +318,10 @@ def dispatch(
     """One planning and sending pass as of an instant, then exit (also how cron runs it);
     running it twice for the same instant sends nothing twice."""
     from scheduler import worker_name
-    from text4baby_ru.clock import FixedClock
     from text4baby_ru.main import build_runtime
 
     settings = _settings()
-    clock = None
-    if at is not None:
-        try:
-            instant = datetime.fromisoformat(at)
-        except ValueError:
-            _fail(f"--at {at!r} is not ISO 8601, e.g. 2026-11-30T10:00:00+03:00")
-        clock = FixedClock(instant if instant.tzinfo else instant.replace(tzinfo=UTC))
-    runtime = build_runtime(settings, clock=clock)
+    runtime = build_runtime(settings, clock=_clock_at(at))
     report = runtime.run_pass(worker_name("dispatch"))
     typer.echo(report.summary())
 
@@ -367,16 +395,24 @@ def users_revoke(user_id: Annotated[int, typer.Argument(help="the user's id")]) 
         typer.echo(f"revoked user {user.id} ({user.name})")
 
 
-@app.command()
+@app.command(short_help="Every tip a woman with this date would get, with its date.")
 @friendly
 def journey(
     due: Annotated[str | None, typer.Option(help="due date, YYYY-MM-DD")] = None,
     born: Annotated[str | None, typer.Option(help="birth date, YYYY-MM-DD")] = None,
     lang: Annotated[Language, typer.Option(help="ru or en")] = Language.RU,
     json_output: Annotated[bool, typer.Option("--json", help="a JSON list")] = False,
-    directory: Annotated[Path | None, typer.Option(help="library folder")] = None,
+    library_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--library",
+            "--directory",
+            help="read the library files in this folder instead of the published texts",
+        ),
+    ] = None,
 ) -> None:
-    """Every message a subscriber with this date, enrolled today, would get, with its date."""
+    """Every tip a subscriber with this date, enrolled today, would get, with its date: the
+    texts published in the database (what women get), or with --library the files of DIR."""
     import json
 
     if (due is None) == (born is None):
@@ -385,8 +421,18 @@ def journey(
         anchor = date.fromisoformat(due or born or "")
     except ValueError:
         _fail("dates are YYYY-MM-DD, e.g. --due 2027-03-15")
-    settings = get_settings()
-    lib = content_library.load(directory or data_dir("message_library"))
+    if library_dir is None:
+        settings = _settings()
+        with unit_of_work(_sessions(settings)) as session:
+            lib = published_library(session)
+        if not lib.tips():
+            _fail("the database has no published tips: run `text4baby-ru content import`", 1)
+    else:
+        settings = get_settings()
+        try:
+            lib = content_library.load(library_dir)
+        except content_library.LibraryError as error:
+            _fail(str(error), 1)
     items = journey_for(
         lib,
         due_date=anchor if due else None,
@@ -395,7 +441,7 @@ def journey(
         enrolled_at=SystemClock().now(),
         send_weekdays=settings.send_weekdays,
         send_hour=settings.send_hour,
-        timezone="Europe/Moscow",
+        timezone=DEFAULT_ZONE,
     )
     if not items:
         _fail("no messages: the date is outside the programme (pregnancy to the first birthday)", 1)
@@ -404,6 +450,41 @@ def journey(
         return
     for item in items:
         typer.echo(f"{item.date}  {item.track:<9} w{item.week:<2} {item.key}\n    {item.text}")
+
+
+@app.command(short_help="Text the programme from a number and print its replies.")
+@friendly
+def sms(
+    text: Annotated[str, typer.Argument(help='what she writes, e.g. "МАМА 15.03.2027"')],
+    sender: Annotated[str, typer.Option("--from", help="her number, e.g. +79160000001")],
+    at: Annotated[
+        str | None, typer.Option(help="ISO 8601 instant it arrives at (default: now)")
+    ] = None,
+) -> None:
+    """Pass one text from a number through the same inbound path as a webhook and print the
+    replies it caused (for trying the system by hand on the console gateway)."""
+    import secrets
+
+    from text4baby_ru.intake.inbound import Arrival
+    from text4baby_ru.kit.phones import BadPhoneNumber, normalize
+    from text4baby_ru.main import build_runtime
+
+    settings = _settings()
+    if settings.sms_gateway != "console":
+        _fail(
+            f"sms only runs on the console gateway (T4B_SMS_GATEWAY is {settings.sms_gateway}): "
+            "its replies would go to a real phone"
+        )
+    try:
+        normalize(sender)
+    except BadPhoneNumber:
+        _fail(f"--from {sender!r} is not a phone number, e.g. +79160000001")
+    settings = settings.model_copy(update={"sms_gateway_secondary": None})
+    runtime = build_runtime(settings, clock=_clock_at(at))
+    runtime.inbound.accept(Arrival("console", f"cli-{secrets.token_hex(8)}", sender, text))
+    if not runtime.inbound.drain().replies:  # the console gateway printed each reply
+        typer.echo("(no reply)")
+    runtime.engine.dispose()
 
 
 def main() -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
 
+DEFAULT_ZONE = "Europe/Moscow"  # her zone until she names a city; the reports' calendar day
+
 
 class Clock(Protocol):
     """Something that tells the current instant as an aware UTC datetime."""

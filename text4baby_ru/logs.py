@@ -120,6 +120,10 @@ def configure(level: str = "INFO", fmt: str = "text") -> None:
         logger = logging.getLogger(name)
         logger.handlers = []
         logger.propagate = True
+    # APScheduler says "running job ... executed successfully" every pass (every 30 s), which
+    # buries the console gateway's messages: only its warnings, unless the level is DEBUG.
+    quiet = logging.DEBUG if level.upper() == "DEBUG" else logging.WARNING
+    logging.getLogger("apscheduler").setLevel(quiet)
 
 
 def uvicorn_log_config(level: str = "INFO", fmt: str = "text") -> dict[str, object]:

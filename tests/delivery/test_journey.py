@@ -53,10 +53,12 @@ def test_a_screening_reminder_arrives_before_the_screening_window_closes(
         timezone="Europe/Moscow",
     )
     by_key = shipped.by_key()
-    for item in items:
-        window = by_key[item.key].window
-        if window:
-            assert item.week <= window.last, item.key
+    timed = [(item, by_key[item.key].window) for item in items if by_key[item.key].window]
+    screenings = {w.event for _, w in timed if w and "screening" in w.event}
+    assert len(timed) >= 5 and screenings  # the checks below run on real reminders
+    for item, window in timed:
+        assert window is not None and item.week <= window.last, item.key
+        assert item.track == by_key[item.key].track
 
 
 def test_a_baby_born_last_month_starts_on_the_baby_track(shipped: library.Library) -> None:
@@ -70,4 +72,48 @@ def test_a_baby_born_last_month_starts_on_the_baby_track(shipped: library.Librar
         send_hour=10,
         timezone="Europe/Moscow",
     )
-    assert items[0].track == "baby" and items[0].week == 4
+    # At 4 weeks she is still owed the newborn essentials: they come first, two a send day.
+    assert [i.key for i in items[:6]] == [f"baby.w0{w}.{s}" for w in (0, 1) for s in (1, 2, 3)]
+    assert items[6].track == "baby" and items[6].week == 5
+    assert len({i.date for i in items[:6]}) == 3
+
+
+def journey_of(shipped: library.Library, **dates: date | None) -> list[str]:
+    return [
+        item.key
+        for item in journey_for(
+            shipped,
+            language="ru",
+            enrolled_at=ENROLLED,
+            send_weekdays=(0, 2, 4),
+            send_hour=10,
+            timezone="Europe/Moscow",
+            **{"due_date": None, "birth_date": None, **dates},
+        )
+    ]
+
+
+def test_a_woman_who_never_reports_the_birth_gets_the_newborn_essentials_first(
+    shipped: library.Library,
+) -> None:
+    keys = journey_of(shipped, due_date=date(2027, 3, 15))
+    first_baby = next(i for i, key in enumerate(keys) if key.startswith("baby."))
+    assert keys[first_baby - 1] == "pregnancy.w41.3"
+    essentials = [f"baby.w0{w}.{s}" for w in (0, 1) for s in (1, 2, 3)]
+    assert keys[first_baby : first_baby + 6] == essentials
+    assert not any(key.startswith("baby.w02.") for key in keys)  # their days carried these
+    assert keys[-1] == "baby.w52.3"
+
+
+def test_a_mother_who_reports_the_birth_in_time_gets_the_essentials_in_their_own_weeks(
+    shipped: library.Library,
+) -> None:
+    keys = journey_of(shipped, birth_date=date(2026, 11, 29))  # a Sunday: week 0 starts Monday
+    assert keys[:9] == [f"baby.w0{w}.{s}" for w in (0, 1, 2) for s in (1, 2, 3)]
+
+
+def test_a_mother_who_joins_after_six_weeks_gets_no_newborn_tips(
+    shipped: library.Library,
+) -> None:
+    keys = journey_of(shipped, birth_date=date(2026, 10, 12))  # 7 weeks old on 30.11
+    assert keys[0] == "baby.w07.1" and not any(k.startswith("baby.w00") for k in keys)

@@ -5,9 +5,10 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from tests.factories import make_enrollment, make_person
+from tests.metrics.builders import make_message
 from text4baby_ru.delivery.models import MessageKind, MessageStatus, OutboundMessage
 from text4baby_ru.delivery.planner import Rules, latest_slot, plan
-from text4baby_ru.enrollment.models import Person, SubscriberStatus
+from text4baby_ru.enrollment.models import Enrollment, Person, SubscriberStatus
 
 RULES = Rules(weekdays=(0, 2, 4), hour=10, quiet=(time(21), time(9)))
 MONDAY_1005_MSK = datetime(2026, 11, 30, 7, 5, tzinfo=UTC)
@@ -100,9 +101,83 @@ def test_after_downtime_only_the_latest_missed_tip_goes_and_none_older_than_the_
     ],
 )
 def test_week_boundaries_follow_the_stage_rule(session: Session, due: date, key: str) -> None:
-    enrol(session, due_date=due)
+    enrol(session, due_date=due, activated_at=datetime(2026, 11, 27, tzinfo=UTC))
+    given_before = datetime(2026, 11, 27, tzinfo=UTC)  # her newborn essentials already went
+    for n in range(6):
+        week, slot = divmod(n, 3)
+        given(session, f"baby.w{week:02}.{slot + 1}", due_at=given_before)
+    session.flush()
     plan(session, now=MONDAY_1005_MSK, rules=RULES)
-    assert [t.content_key for t in tips(session) if t.kind is MessageKind.TIP] == [key]
+    planned = [t for t in tips(session) if t.created_at == MONDAY_1005_MSK]
+    assert [t.content_key for t in planned if t.kind is MessageKind.TIP] == [key]
+
+
+def given(session: Session, key: str, *, due_at: datetime) -> None:
+    """A tip row as an earlier send day left it (sent), for the newest enrollment."""
+    enrollment = session.scalars(select(Enrollment).order_by(Enrollment.id.desc())).first()
+    assert enrollment is not None
+    make_message(session, enrollment, status=MessageStatus.SENT, created_at=due_at, key=key)
+
+
+def send_days(first: datetime, count: int) -> list[datetime]:
+    """The next `count` Monday/Wednesday/Friday 10:05 Moscow instants from first on."""
+    days, day = [], first
+    while len(days) < count:
+        if day.weekday() in RULES.weekdays:
+            days.append(day)
+        day += timedelta(days=1)
+    return days
+
+
+def test_a_woman_who_never_answers_is_asked_at_her_due_date_and_at_41_weeks_then_gets_the_newborn_essentials_first(
+    session: Session,
+) -> None:
+    due = date(2026, 12, 2)  # a Wednesday: 40+0 on a send day; she never texts back
+    enrol(session, due_date=due)
+    by_day: list[list[str]] = []
+    for instant in send_days(MONDAY_1005_MSK, 3 * 6):  # 30.11.2026 (39+5) to baby week 3
+        plan(session, now=instant, rules=RULES)
+        again = plan(session, now=instant + timedelta(minutes=40), rules=RULES)
+        assert again.tips == again.questions == 0  # each send day is planned once
+        by_day.append([t.content_key or "" for t in tips(session) if t.created_at == instant])
+    assert by_day[:2] == [["pregnancy.w39.1"], ["pregnancy.w40.2", "reply.baby_arrived_due"]]
+    assert by_day[4] == ["pregnancy.w41.2", "reply.baby_arrived_question"]
+    # 42+0 is Wednesday 16.12 (send day 8): the automatic switch starts at baby week 2, and the
+    # week 0-1 essentials come first, two a send day, in order; then the regular track resumes.
+    assert by_day[7:11] == [
+        ["baby.w00.1", "baby.w00.2"],
+        ["baby.w00.3", "baby.w01.1"],
+        ["baby.w01.2", "baby.w01.3"],
+        ["baby.w03.2"],
+    ]
+    keys = [key for day in by_day for key in day]
+    assert len(keys) == len(set(keys))  # nothing twice
+    assert not any(key.startswith("baby.w02.") for key in keys)
+
+
+def test_a_birth_reported_late_still_brings_the_essentials_she_missed(session: Session) -> None:
+    # Born 10.11.2026, reported on 24.11 at baby week 2: she got none of weeks 0-1.
+    enrol(
+        session,
+        due_date=None,
+        birth_date=date(2026, 11, 10),
+        track="baby",
+        activated_at=datetime(2026, 11, 24, tzinfo=UTC),
+    )
+    given(session, "baby.w00.1", due_at=datetime(2026, 11, 11, 7, tzinfo=UTC))
+    plan(session, now=MONDAY_1005_MSK, rules=RULES)
+    assert [t.content_key for t in tips(session) if t.created_at == MONDAY_1005_MSK] == [
+        "baby.w00.2",
+        "baby.w00.3",
+    ]
+
+
+def test_a_mother_who_joins_after_six_weeks_gets_the_regular_tip_only(
+    session: Session,
+) -> None:
+    enrol(session, due_date=None, birth_date=date(2026, 10, 12), track="baby")  # week 7
+    plan(session, now=MONDAY_1005_MSK, rules=RULES)
+    assert [t.content_key for t in tips(session)] == ["baby.w07.1"]
 
 
 def test_at_41_weeks_she_is_asked_once_whether_the_baby_has_arrived(session: Session) -> None:

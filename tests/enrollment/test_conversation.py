@@ -58,7 +58,7 @@ TABLE = {
         "opted_out": (["help"], S.OPTED_OUT),
     },
     "РОДИЛА 20.11.2026": {
-        "none": (["not_enrolled"], N),
+        "none": (["confirm_baby", "ask_city"], S.ACTIVE),
         "pending": (["confirm_baby", "ask_city"], S.ACTIVE),
         "active": (["birth_recorded"], S.ACTIVE),
         "paused": (["birth_recorded"], S.PAUSED),
@@ -88,8 +88,8 @@ TABLE = {
     "15.03.2027": {
         "none": (["not_enrolled"], N),
         "pending": (["confirm_pregnancy", "ask_city"], S.ACTIVE),
-        "active": (["date_changed"], S.ACTIVE),
-        "paused": (["date_changed"], S.PAUSED),
+        "active": (["date_unchanged"], S.ACTIVE),
+        "paused": (["date_unchanged"], S.PAUSED),
         "opted_out": ([], S.OPTED_OUT),
     },
     "Новосибирск": {
@@ -161,8 +161,44 @@ def test_a_date_two_days_ago_asks_whether_the_baby_is_born() -> None:
 
 def test_an_impossible_date_keeps_her_pending_with_an_example() -> None:
     outcome = respond(parse("31.02.2027"), "31.02.2027", STATES["pending"], today=TODAY)
-    assert [r.key for r in outcome.replies] == ["reply.date_out_of_range"]
+    assert [r.key for r in outcome.replies] == ["reply.date_does_not_exist"]
     assert outcome.state is not None and outcome.state.status is S.PENDING
+
+
+def test_a_birth_word_and_date_as_a_first_text_enrolls_her_on_the_baby_track() -> None:
+    text = "РОДИЛА 01.10.2026"
+    outcome = respond(parse(text), text, None, today=TODAY)
+    assert [r.key for r in outcome.replies] == ["reply.confirm_baby", "reply.ask_city"]
+    assert outcome.new_enrollment and outcome.consent
+    assert outcome.state == State(S.ACTIVE, "ru", Track.BABY, None, date(2026, 10, 1))
+
+
+def test_a_birth_word_alone_as_a_first_text_gets_the_welcome_not_a_refusal() -> None:
+    outcome = respond(parse("РОДИЛА"), "РОДИЛА", None, today=TODAY)
+    assert [r.key for r in outcome.replies] == ["reply.welcome"]
+    assert outcome.new_enrollment and outcome.state is not None
+    assert outcome.state.status is S.PENDING
+
+
+def test_a_join_with_a_date_that_does_not_exist_says_so_and_keeps_her_pending() -> None:
+    text = "мама 15.13.2027"
+    outcome = respond(parse(text), text, None, today=TODAY)
+    assert [r.key for r in outcome.replies] == ["reply.date_does_not_exist"]
+    assert outcome.new_enrollment
+    assert outcome.state == State(S.PENDING, "ru")
+
+
+def test_a_date_far_ahead_is_still_out_of_range_not_a_missing_date() -> None:
+    outcome = respond(parse("мама 15.03.2029"), "мама 15.03.2029", None, today=TODAY)
+    assert [r.key for r in outcome.replies] == ["reply.date_out_of_range"]
+
+
+def test_the_same_due_date_again_says_it_is_already_that_date() -> None:
+    outcome = respond(parse("ДАТА 15.03.2027"), "ДАТА 15.03.2027", STATES["active"], today=TODAY)
+    assert [r.key for r in outcome.replies] == ["reply.date_unchanged"]
+    assert outcome.state == STATES["active"]
+    changed = respond(parse("ДАТА 16.03.2027"), "ДАТА 16.03.2027", STATES["active"], today=TODAY)
+    assert [r.key for r in changed.replies] == ["reply.date_changed"]
 
 
 def test_the_city_reply_names_the_city_in_her_language() -> None:

@@ -89,8 +89,9 @@ def test_a_date_decides_the_track(text: str, birth: bool, stage: Stage) -> None:
 @pytest.mark.parametrize(
     ("text", "error"),
     [
-        ("31.02.2027", DateError.OUT_OF_RANGE),  # no such day
-        ("15.13.2027", DateError.OUT_OF_RANGE),
+        ("31.02.2027", DateError.NO_SUCH_DATE),  # no such day
+        ("15.13.2027", DateError.NO_SUCH_DATE),
+        ("31 июня", DateError.NO_SUCH_DATE),
         ("15.03.2025", DateError.OUT_OF_RANGE),  # long ago
         (f"{(TODAY + timedelta(weeks=38)):%d.%m.%Y}", DateError.OUT_OF_RANGE),  # too far ahead
         ("15.03.2028", DateError.OUT_OF_RANGE),

@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 from sqlalchemy import select
 
 from text4baby_ru.audit.service import record_by
+from text4baby_ru.clock import DEFAULT_ZONE
 from text4baby_ru.delivery import alerts
 from text4baby_ru.delivery.models import Alert, AlertStatus
 from text4baby_ru.deps import AdminUser, ClockDep, PathId, SessionDep, SettingsDep
@@ -31,7 +32,7 @@ class AlertIn(BaseModel):
     week_from: int | None = Field(None, ge=0, le=52)
     week_to: int | None = Field(None, ge=0, le=52)
     language: str | None = Field(None, examples=["ru"])
-    timezone: str | None = Field(None, examples=["Europe/Moscow"])
+    timezone: str | None = Field(None, examples=[DEFAULT_ZONE])
     send_at: datetime = Field(description="with its offset; no later than a year from now")
 
     def audience(self, now: datetime) -> alerts.Audience:

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from text4baby_ru.content.models import ContentRevision, RevisionStatus
+from text4baby_ru.content.library import Library, Message, Window
+from text4baby_ru.content.models import ContentKey, ContentRevision, RevisionStatus
 from text4baby_ru.content.templates import Stage, TemplateProblem, render
 from text4baby_ru.kit.segments import count
 
@@ -50,3 +51,33 @@ def render_live(
         raise TemplateProblem(f"{key} [{language}] renders empty")
     parts = count(text)
     return Rendered(revision.id, text, parts.segments, parts.encoding)
+
+
+def published_library(session: Session) -> Library:
+    """The library as women get it: every key with its live texts (what `journey` shows)."""
+    texts: dict[str, dict[str, str]] = {}
+    for revision in session.scalars(
+        select(ContentRevision).where(ContentRevision.status == RevisionStatus.LIVE)
+    ):
+        texts.setdefault(revision.key, {})[revision.language] = revision.text
+    messages = [
+        Message(
+            key=row.key,
+            kind=row.kind,
+            texts=texts.get(row.key, {}),
+            file="database",
+            track=row.track,
+            week=row.week,
+            slot=row.slot,
+            topic=row.topic,
+            source=row.source,
+            window=(
+                Window(row.window_event, row.window_from, row.window_to)
+                if row.window_event and row.window_from is not None and row.window_to is not None
+                else None
+            ),
+            variables=tuple(row.variables or ()),
+        )
+        for row in session.scalars(select(ContentKey).order_by(ContentKey.key))
+    ]
+    return Library("published", "", None, {}, messages)

@@ -21,9 +21,10 @@ from text4baby_ru.delivery.models import (
     MessageStatus,
     OutboundMessage,
 )
-from text4baby_ru.delivery.planner import day_literal, position_sql, zones
+from text4baby_ru.delivery.planner import zones
 from text4baby_ru.delivery.schedule import next_allowed
 from text4baby_ru.enrollment.models import Enrollment, Person, SubscriberStatus
+from text4baby_ru.enrollment.stage import day_literal, position_sql
 from text4baby_ru.errors import Conflict, Invalid
 from text4baby_ru.kit.segments import count
 from text4baby_ru.kit.zones import supported_zones

@@ -5,10 +5,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from text4baby_ru.content.library import Library, tip_key
+from text4baby_ru.content.library import Library, Message, tip_key
+from text4baby_ru.content.models import ContentKind
 from text4baby_ru.content.templates import Stage, render
+from text4baby_ru.delivery import newborn
 from text4baby_ru.delivery.schedule import send_days
-from text4baby_ru.enrollment.stage import position_on, programme_end
+from text4baby_ru.enrollment.stage import Position, position_on, programme_end
 
 
 @dataclass(frozen=True)
@@ -45,31 +47,44 @@ def journey_for(
     send_hour: int,
     timezone: str,
 ) -> list[JourneyItem]:
-    """Every tip from enrolled_at to the first birthday, with the text she would read."""
+    """Every tip from enrolled_at to the first birthday, with the text she would read: the
+    planner's choice on each send day (the newborn essentials first when she missed them)."""
     end = programme_end(due_date=due_date, birth_date=birth_date)
     if end is None:
         return []
-    messages = library.by_key()
-    items = []
+    messages = {m.key: m for m in library.tips() if language in m.texts}
+    essentials = sorted(
+        (m for m in messages.values() if m.track == "baby" and m.week in newborn.ESSENTIAL_WEEKS),
+        key=lambda m: (m.week or 0, m.slot or 0),
+    )
+    items: list[JourneyItem] = []
     for send in send_days(
         enrolled_at, end, weekdays=send_weekdays, hour=send_hour, timezone=timezone
     ):
         where = position_on(send.day, due_date=due_date, birth_date=birth_date)
         if where is None:
             continue
-        key = tip_key(where.track, where.week, send.slot)
-        message = messages.get(key)
-        if message is None or language not in message.texts:
-            continue
-        stage = Stage(where.track, where.week, due_date=due_date, birth_date=birth_date)
-        items.append(
-            JourneyItem(
-                send.day,
-                where.track,
-                where.week,
-                send.slot,
-                key,
-                render(message.texts[language], stage.context()),
-            )
-        )
+        given = {item.key for item in items}
+        owed = newborn.catch_up(where, [m.key for m in essentials], given)
+        chosen = [messages[key] for key in owed]
+        if not owed and (regular := messages.get(tip_key(where.track, where.week, send.slot))):
+            chosen = [regular]
+        for message in chosen:
+            items.append(_item(send.day, message, where, language, due_date, birth_date))
     return items
+
+
+def _item(
+    day: date,
+    message: Message,
+    where: Position,
+    language: str,
+    due_date: date | None,
+    birth_date: date | None,
+) -> JourneyItem:
+    """One tip as she reads it: rendered for the tip's own track and week, as the sender does."""
+    assert message.kind is ContentKind.TIP and message.track is not None
+    week = where.week if message.week is None else message.week
+    stage = Stage(message.track, week, due_date=due_date, birth_date=birth_date)
+    text = render(message.texts[language], stage.context())
+    return JourneyItem(day, message.track, week, message.slot or 0, message.key, text)

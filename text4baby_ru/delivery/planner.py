@@ -14,17 +14,16 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import (
-    Date,
     Integer,
     Select,
     String,
     and_,
     case,
-    cast,
     func,
     literal,
     select,
     text,
+    true,
     type_coerce,
     update,
 )
@@ -33,6 +32,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.elements import ColumnElement
 
 from text4baby_ru.content.models import ContentKey, ContentKind, ContentRevision, RevisionStatus
+from text4baby_ru.delivery import newborn
 from text4baby_ru.delivery.models import (
     ONCE_PER_ENROLLMENT,
     MessageKind,
@@ -41,11 +41,20 @@ from text4baby_ru.delivery.models import (
 )
 from text4baby_ru.delivery.schedule import next_allowed
 from text4baby_ru.enrollment.models import Enrollment, Person, SubscriberStatus
-from text4baby_ru.enrollment.stage import LAST_BABY_WEEK, LAST_PREGNANCY_WEEK, PREGNANCY_DAYS
+from text4baby_ru.enrollment.stage import (
+    LAST_BABY_WEEK,
+    LAST_PREGNANCY_WEEK,
+    PREGNANCY_DAYS,
+)
+from text4baby_ru.enrollment.stage import day_literal as day_literal  # kept for its callers
+from text4baby_ru.enrollment.stage import position_sql as position_sql
 
 log = logging.getLogger(__name__)
 Catchup = Literal["latest", "skip"]
 SKIP_GRACE = timedelta(hours=1)  # with the `skip` policy, a tip this late still goes
+DUE_WEEK = PREGNANCY_DAYS // 7  # 40+0, the due date itself
+DUE_QUESTION = "reply.baby_arrived_due"  # "has the baby arrived?" in the due date's week
+OVERDUE_QUESTION = "reply.baby_arrived_question"  # and again at 41+0
 
 
 @dataclass(frozen=True)
@@ -101,39 +110,6 @@ def latest_slot(now: datetime, zone: str, rules: Rules) -> SendSlot | None:
             quiet_start += timedelta(days=1)
         return SendSlot(day, rules.weekdays.index(day.weekday()) + 1, instant, due, quiet_start)
     return None
-
-
-def day_literal(day: date, dialect: str) -> ColumnElement[Any]:
-    """A date as SQL, in the form each database's date arithmetic wants."""
-    return literal(day) if dialect == "postgresql" else literal(day.isoformat())
-
-
-def _days_since(day: ColumnElement[Any], column: Any, dialect: str) -> ColumnElement[int]:
-    """Whole days from a date column to the day expression, in SQL, on either database."""
-    if dialect == "postgresql":
-        return cast(cast(day, Date) - column, Integer)
-    return cast(func.julianday(day) - func.julianday(column), Integer)
-
-
-def position_sql(
-    day: ColumnElement[Any], dialect: str
-) -> tuple[ColumnElement[str], ColumnElement[int]]:
-    """Her track and week on day as SQL expressions (the same rule as enrollment.stage)."""
-    baby_days = _days_since(day, Enrollment.birth_date, dialect)
-    pregnancy_days = _days_since(day, Enrollment.due_date, dialect) + PREGNANCY_DAYS
-    after_due = _days_since(day, Enrollment.due_date, dialect)
-    on_pregnancy = and_(Enrollment.birth_date.is_(None), pregnancy_days // 7 <= LAST_PREGNANCY_WEEK)
-    track = case(
-        (Enrollment.birth_date.is_not(None), literal("baby")),
-        (on_pregnancy, literal("pregnancy")),
-        else_=literal("baby"),
-    )
-    week = case(
-        (Enrollment.birth_date.is_not(None), baby_days // 7),
-        (on_pregnancy, pregnancy_days // 7),
-        else_=after_due // 7,
-    )
-    return track, week
 
 
 @dataclass(frozen=True)
@@ -218,30 +194,13 @@ def _eligible(slots: ZoneSlots, ids: IdRange) -> list[ColumnElement[bool]]:
     ]
 
 
-def _plan_tips(session: Session, slots: ZoneSlots, now: datetime, ids: IdRange) -> int:
-    track, week = slots.position()
-    columns = _outbox_columns(
-        MessageKind.TIP,
-        ContentKey.key,
-        ContentKey.track,
-        ContentKey.week,
-        ContentKey.slot,
-        slots,
-        now,
-    )
-    eligible = (
-        select(*columns)
-        .select_from(Enrollment)
+def _live_tips(rows: Select[Any], which: ColumnElement[bool]) -> Select[Any]:
+    """rows from each enrollment joined to the tips `which` selects that have a live text in
+    her language."""
+    return (
+        rows.select_from(Enrollment)
         .join(Person, Person.id == Enrollment.person_id)
-        .join(
-            ContentKey,
-            and_(
-                ContentKey.kind == ContentKind.TIP,
-                ContentKey.track == track,
-                ContentKey.week == week,
-                ContentKey.slot == slots.slot(),
-            ),
-        )
+        .join(ContentKey, which)
         .join(
             ContentRevision,
             and_(
@@ -250,9 +209,61 @@ def _plan_tips(session: Session, slots: ZoneSlots, now: datetime, ids: IdRange) 
                 ContentRevision.status == RevisionStatus.LIVE,
             ),
         )
-        .where(*_eligible(slots, ids), Enrollment.activated_at < slots.when("instant"))
+    )
+
+
+def _tip_columns(slots: ZoneSlots, now: datetime) -> list[Any]:
+    """An outbox row for the tip joined as ContentKey, under its own track, week and slot."""
+    key = ContentKey
+    return _outbox_columns(MessageKind.TIP, key.key, key.track, key.week, key.slot, slots, now)
+
+
+def _plan_tips(session: Session, slots: ZoneSlots, now: datetime, ids: IdRange) -> int:
+    track, week = slots.position()
+    columns = _tip_columns(slots, now)
+    this_slot = and_(
+        ContentKey.kind == ContentKind.TIP,
+        ContentKey.track == track,
+        ContentKey.week == week,
+        ContentKey.slot == slots.slot(),
+    )
+    eligible = _live_tips(select(*columns), this_slot).where(
+        *_eligible(slots, ids),
+        Enrollment.activated_at < slots.when("instant"),
+        # While newborn essentials are owed (planned just before), they take the regular tip's
+        # place. A CASE, so the outbox is only looked at for women in the catch-up weeks.
+        case(
+            (
+                newborn.in_catch_up(track, week),
+                ~newborn.essentials_today(slots.when("instant")),
+            ),
+            else_=true(),
+        ),
     )
     return _insert_new(session, eligible)
+
+
+def _plan_newborn(session: Session, slots: ZoneSlots, now: datetime, ids: IdRange) -> int:
+    """The next newborn essentials she never got, two per send day (see delivery.newborn)."""
+    track, week = slots.position()
+    instant = slots.when("instant")
+    columns = _tip_columns(slots, now)
+    order = func.row_number().over(
+        partition_by=Enrollment.id, order_by=(ContentKey.week, ContentKey.slot)
+    )
+    owed = (
+        _live_tips(select(*columns, order.label("place")), newborn.is_essential(ContentKey))
+        .where(
+            *_eligible(slots, ids),
+            Enrollment.activated_at < instant,
+            newborn.in_catch_up(track, week),
+            ~newborn.given_before(ContentKey.key, instant),
+        )
+        .subquery()
+    )
+    names = [column.name for column in columns]
+    rows = select(*[owed.c[name] for name in names]).where(owed.c.place <= newborn.PER_SEND_DAY)
+    return _insert_new(session, rows)
 
 
 def _plan_notice(
@@ -288,12 +299,13 @@ def _plan_notice(
 def _plan_milestones(
     session: Session, slots: ZoneSlots, now: datetime, report: PlanReport, ids: IdRange
 ) -> None:
-    """At 41+0 with no birth reported: one "has the baby arrived?". After baby week 52: one
-    closing message, and the enrollment is completed."""
+    """In the due date's week and again at 41+0 with no birth reported: "has the baby
+    arrived?". After baby week 52: one closing message, and the enrollment is completed."""
     track, week = slots.position()
+    due = and_(track == "pregnancy", week == DUE_WEEK)
+    report.questions += _plan_notice(session, slots, now, DUE_QUESTION, due, ids)
     overdue = and_(track == "pregnancy", week == LAST_PREGNANCY_WEEK)
-    question = "reply.baby_arrived_question"
-    report.questions += _plan_notice(session, slots, now, question, overdue, ids)
+    report.questions += _plan_notice(session, slots, now, OVERDUE_QUESTION, overdue, ids)
     finished = and_(track == "baby", week > LAST_BABY_WEEK)
     report.completed += _plan_notice(session, slots, now, "reply.completion", finished, ids)
     done = list(
@@ -365,6 +377,7 @@ def plan(
         return report
     report.zones = sorted(set(report.zones) | set(slots))
     zone_slots = ZoneSlots(slots, session.get_bind().dialect.name)
+    report.tips += _plan_newborn(session, zone_slots, now, ids)  # first: tips look at them
     report.tips += _plan_tips(session, zone_slots, now, ids)
     _plan_milestones(session, zone_slots, now, report, ids)
     return report

@@ -49,6 +49,12 @@ class PassReport:
             f"{self.reconciled} settled with the provider"
         )
 
+    def idle(self) -> bool:
+        """Nothing planned, sent or settled: a pass an operator need not read about."""
+        s = self.sent
+        moved = s.sent + s.retried + s.failed + s.unknown + s.skipped + self.stale
+        return not (self.planned and self.planned.tips) and not moved and not self.reconciled
+
 
 def plan_once(
     sessions: sessionmaker[Session], *, now: datetime, rules: Rules, chunk: int | None = None
@@ -88,7 +94,9 @@ def _plan_chunks(
                 ids=(low, low + chunk),
                 report=report,
             )
-    log.info("planned %d tips in %d zones", report.tips, len(report.zones))
+    # Every 30 s: at INFO only when something was planned, so the console's messages stand out.
+    level = logging.INFO if report.tips or report.questions else logging.DEBUG
+    log.log(level, "planned %d tips in %d zones", report.tips, len(report.zones))
     return report
 
 
@@ -218,5 +226,5 @@ def run_pass(
         failover=failover,
     )
     report = PassReport(planned, stale, reconciled, sent)
-    log.info("pass: %s", report.summary())
+    log.log(logging.DEBUG if report.idle() else logging.INFO, "pass: %s", report.summary())
     return report

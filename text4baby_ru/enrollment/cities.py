@@ -9,14 +9,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from text4baby_ru.clock import DEFAULT_ZONE
 from text4baby_ru.enrollment.text import fold
-
-DEFAULT_ZONE = "Europe/Moscow"
 
 # zone -> places: (Russian name, English name, other spellings...)
 _PLACES: dict[str, list[tuple[str, ...]]] = {
     "Europe/Kaliningrad": [("Калининград", "Kaliningrad", "калининградская")],
-    "Europe/Moscow": [
+    DEFAULT_ZONE: [
         ("Москва", "Moscow", "moskva", "московская", "мск", "подмосковье"),
         (
             "Санкт-Петербург",

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy.orm import Session
 
+from text4baby_ru.clock import DEFAULT_ZONE
 from text4baby_ru.enrollment.dates import MAX_DUE_AHEAD
 from text4baby_ru.enrollment.models import (
     Channel,
@@ -72,11 +73,11 @@ def validate(
     language = (raw.get("language") or "ru").strip().lower()
     if language not in ("ru", "en"):
         raise RowError(f"language {language!r} must be ru or en")
-    zone = (raw.get("timezone") or "Europe/Moscow").strip()
+    zone = (raw.get("timezone") or DEFAULT_ZONE).strip()
     try:
         ZoneInfo(zone)
     except (ZoneInfoNotFoundError, ValueError):
-        raise RowError(f"timezone {zone!r} is not an IANA zone such as Europe/Moscow") from None
+        raise RowError(f"timezone {zone!r} is not an IANA zone such as {DEFAULT_ZONE}") from None
     consent_raw = (raw.get("consent_at") or "").strip()
     if not consent_raw:
         raise RowError("consent_at is required: when she agreed to the messages")

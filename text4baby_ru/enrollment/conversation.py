@@ -58,11 +58,16 @@ def _apply_date(state: State, dated: Dated, *, confirm: str | None) -> Outcome:
     """Put a read date into effect: a track with its anchor, a question, or an error reply."""
     if dated.error is DateError.OUT_OF_RANGE:
         return Outcome(_reply("reply.date_out_of_range"), state)
+    if dated.error is DateError.NO_SUCH_DATE:
+        return Outcome(_reply("reply.date_does_not_exist"), state)
     if dated.error is not None or dated.stage is None:
         return Outcome(_reply("reply.date_not_understood"), state)
     if dated.stage is Stage.ASK_IF_BORN:
         return Outcome(_reply("reply.ask_if_born"), state)
     was_pending = state.status is S.PENDING
+    unchanged = state.track is Track.PREGNANCY and state.due_date == dated.day
+    if dated.stage is Stage.PREGNANCY and unchanged and not was_pending:
+        return Outcome(_reply("reply.date_unchanged"), state)
     if dated.stage is Stage.PREGNANCY:
         new = replace(
             state,
@@ -127,19 +132,26 @@ def join_with_date(state: State | None, dated: Dated, *, language: str) -> Outco
     return Outcome(_reply(key), state)
 
 
+def _first_text(parsed: Parsed, today: date) -> Outcome:
+    """A join or birth word from a number with no enrollment: she joins, with the date if any
+    ("РОДИЛА 01.10.2026" enrolls her on the baby track as "МАМА" and a due date would)."""
+    fresh = State(S.PENDING, parsed.language or "ru")
+    if not parsed.rest:
+        return Outcome(_reply("reply.welcome"), fresh, new_enrollment=True)
+    birth = parsed.command is Command.BIRTH
+    dated = classify(parsed.rest, today=today, birth_word=birth)
+    outcome = _apply_date(fresh, dated, confirm=None)
+    if dated.error is DateError.NOT_UNDERSTOOD:  # "МАМА привет": just the welcome
+        outcome = replace(outcome, replies=_reply("reply.welcome"))
+    return replace(outcome, new_enrollment=True)
+
+
 def respond(parsed: Parsed, text: str, state: State | None, *, today: date) -> Outcome:
     """Her next replies and state, from what she wrote and where she stands."""
     command = parsed.command
     if state is None:  # never enrolled, or her last enrollment is over
-        if command is Command.JOIN or command is Command.RESTART:
-            fresh = State(S.PENDING, parsed.language or "ru")
-            if not parsed.rest:
-                return Outcome(_reply("reply.welcome"), fresh, new_enrollment=True)
-            dated = classify(parsed.rest, today=today, birth_word=False)
-            outcome = _apply_date(fresh, dated, confirm=None)
-            if dated.error is DateError.NOT_UNDERSTOOD:  # "МАМА привет": just the welcome
-                outcome = replace(outcome, replies=_reply("reply.welcome"))
-            return replace(outcome, new_enrollment=True)
+        if command in (Command.JOIN, Command.RESTART, Command.BIRTH):
+            return _first_text(parsed, today)
         if command is Command.STOP:
             return Outcome((), None)
         if command is Command.HELP:

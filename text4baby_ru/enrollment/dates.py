@@ -52,6 +52,7 @@ class DateError(enum.StrEnum):
 
     NOT_UNDERSTOOD = "not_understood"
     OUT_OF_RANGE = "out_of_range"
+    NO_SUCH_DATE = "no_such_date"  # a calendar date that does not exist: 31.02, 15.13
 
 
 @dataclass(frozen=True)
@@ -62,6 +63,7 @@ class DateText:
     from_weeks: bool = False
     year_given: bool = True
     impossible: bool = False
+    nonexistent: bool = False  # day and month given, but no calendar has them (15.13, 31.02)
 
 
 def _month(word: str) -> int | None:
@@ -89,7 +91,7 @@ def _make(year: int | None, month: int | None, day: int) -> DateText:
         # 29.02 without a year may still exist in the year it resolves to.
         if year is None and month == 2 and day == 29:
             return DateText(date(2000, 2, 29), year_given=False)
-        return DateText(None, impossible=True)
+        return DateText(None, impossible=True, nonexistent=True)
 
 
 def read(text: str, *, today: date) -> DateText:
@@ -152,6 +154,8 @@ def classify(text: str, *, today: date, birth_word: bool) -> Dated:
     """Turn the date in text into a track: future (up to 37 weeks) = pregnancy; a birth word or a
     date 2 weeks to 12 months ago = baby; the last 2 weeks without a birth word = a question."""
     found = read(text, today=today)
+    if found.nonexistent:
+        return Dated(None, error=DateError.NO_SUCH_DATE)
     if found.impossible:
         return Dated(None, error=DateError.OUT_OF_RANGE)
     day = resolve_year(found, today=today, birth=birth_word)

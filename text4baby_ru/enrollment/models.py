@@ -8,6 +8,7 @@ from datetime import date, datetime
 from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from text4baby_ru.clock import DEFAULT_ZONE
 from text4baby_ru.db import Base, UTCDateTime, enum_column, partial_index, partial_unique
 
 
@@ -64,7 +65,7 @@ class Person(Base):
     phone: Mapped[str | None] = mapped_column(String(16), unique=True)
     phone_hash: Mapped[str] = mapped_column(String(64), unique=True)
     language: Mapped[Language] = mapped_column(_lang_type)
-    timezone: Mapped[str] = mapped_column(String(64), default="Europe/Moscow")
+    timezone: Mapped[str] = mapped_column(String(64), default=DEFAULT_ZONE)
     city: Mapped[str | None] = mapped_column(String(100))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from text4baby_ru.clock import DEFAULT_ZONE
 from text4baby_ru.content.templates import Stage
 from text4baby_ru.enrollment.commands import Command, Parsed, parse
 from text4baby_ru.enrollment.conversation import Outcome, Reply, State, join_with_date, respond
@@ -175,7 +176,7 @@ def _load(session: Session, phone: str, now: datetime, hash_key: bytes) -> _Load
     """Her person, current enrollment and state as the conversation sees it."""
     person = session.scalar(select(Person).where(Person.phone == phone))
     enrollment = current_enrollment(session, person.id) if person else None
-    today = local_today(now, person.timezone if person else "Europe/Moscow")
+    today = local_today(now, person.timezone if person else DEFAULT_ZONE)
     state = (
         State(
             enrollment.status,

@@ -43,6 +43,14 @@ class Pipeline:
     send_outside: Callable[[str, str], None]
 
 
+@dataclass
+class Drained:
+    """What one drain did."""
+
+    texts: int = 0
+    replies: int = 0
+
+
 class InboundHandler:
     """accept() stores a text and returns at once; handled() waits (without a thread) until the
     handler thread has handled it; drain() handles everything pending, one batch at a time."""
@@ -84,17 +92,18 @@ class InboundHandler:
 
     # -- the handler's side -------------------------------------------------------------
 
-    def drain(self) -> int:
+    def drain(self) -> Drained:
         """Handle every text pending now, batch after batch, sending each batch's replies as
-        soon as it is committed; the number of texts handled or set aside."""
-        done = 0
+        soon as it is committed; how many texts were handled (or set aside) and replies sent."""
+        done = Drained()
         with self._draining:
             while True:
                 # The webhooks' short stores go first: on SQLite a batch holds the one writer.
                 self._stores.wait_idle(STORES_FIRST)
                 batch = self._handle_batch()
                 self._send(batch)
-                done += len(batch.handled)
+                done.texts += len(batch.handled)
+                done.replies += len(batch.reply_ids) + len(batch.outside_replies)
                 if len(batch.handled) == 0:
                     return done
 

@@ -13,7 +13,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Date, Integer, cast, func, literal, text
 from sqlalchemy.sql.elements import ColumnElement
 
-REPORT_ZONE = ZoneInfo("Europe/Moscow")  # a day of the report is a Moscow calendar day
+from text4baby_ru.clock import DEFAULT_ZONE
+
+REPORT_ZONE = ZoneInfo(DEFAULT_ZONE)  # a day of the report is a Moscow calendar day
 EPOCH = date(2000, 1, 3)  # a Monday
 LAST_DAY = date(2999, 12, 31)  # the last day a report may name
 _EPOCH_JULIAN = 2451546.5  # julianday('2000-01-03') in SQLite
@@ -54,7 +56,7 @@ def of_date(column: Any, dialect: str) -> ColumnElement[int]:
 def local_date(column: Any, dialect: str) -> ColumnElement[Any]:
     """A UTC timestamp column as its Moscow calendar date (a DATE; ISO text on SQLite)."""
     if dialect == "postgresql":
-        return cast(func.timezone(text("'Europe/Moscow'"), column), Date)
+        return cast(func.timezone(text(f"'{DEFAULT_ZONE}'"), column), Date)
     # SQLite has no zone database; Moscow's offset is fixed.
     return func.date(column, "+3 hours")
 

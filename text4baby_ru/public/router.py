@@ -14,6 +14,7 @@ from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 from sqlalchemy.orm import Session
 
+from text4baby_ru.clock import DEFAULT_ZONE
 from text4baby_ru.db import unit_of_work
 from text4baby_ru.deps import RuntimeDep
 from text4baby_ru.enrollment.service import local_today
@@ -76,7 +77,7 @@ async def join_request(request: Request, runtime: RuntimeDep, tasks: BackgroundT
     if not _same_site(request):
         return _page(request, "message.html", 403, text_key="forbidden")
     form = await _form(request)
-    found = read_request(form, today=local_today(runtime.clock.now(), "Europe/Moscow"))
+    found = read_request(form, today=local_today(runtime.clock.now(), DEFAULT_ZONE))
     action = found.action
     if found.problems or action is None:
         return _page(request, "join.html", 422, form=form, problems=found.problems)

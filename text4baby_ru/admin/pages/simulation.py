@@ -19,7 +19,7 @@ from pydantic import SecretStr
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session, sessionmaker
 
-from text4baby_ru.clock import FixedClock, SystemClock
+from text4baby_ru.clock import DEFAULT_ZONE, FixedClock, SystemClock
 from text4baby_ru.content.models import ContentKey, ContentRevision, RevisionStatus
 from text4baby_ru.db import make_engine, session_factory, unit_of_work
 from text4baby_ru.delivery.planner import zones
@@ -31,7 +31,6 @@ from text4baby_ru.runtime import Runtime
 from text4baby_ru.settings import Settings
 
 PHONE = "+79160000000"  # the pretend phone; it exists only in the simulation's own database
-DEFAULT_ZONE = "Europe/Moscow"
 IDLE_LIMIT = timedelta(hours=1)
 MAX_SIMULATIONS = 20
 # One user's simulations: a new one beyond these replaces her least recently used, so no one
