@@ -64,3 +64,36 @@ def _send_without_claiming(sessions, gateway) -> None:  # type: ignore[no-untype
                         gateway="twilio",
                     )
                 )
+
+
+def paced(url: str, api_base: str, token: str, account: str, rate: float, name: str) -> None:
+    """Send at the shared rate until nothing is queued, passes one after another as a worker
+    does (throttled messages go again in the next batch or pass)."""
+    engine = make_engine(url)
+    sessions = session_factory(engine)
+    clock = SystemClock()
+    gateway = TwilioGateway(
+        account_sid=account,
+        auth_token=token,
+        api_base=api_base,
+        status_callback="http://127.0.0.1:9/sms/twilio/status",
+        from_number="+79160009999",
+        clock=clock,
+    )
+    while True:
+        send_due(
+            sessions=sessions,
+            gateway=gateway,
+            clock=clock,
+            worker=name,
+            policy=SendPolicy(rate=rate),
+        )
+        with sessions() as session:
+            left = session.scalar(
+                select(OutboundMessage.id).where(
+                    OutboundMessage.status.in_((MessageStatus.QUEUED, MessageStatus.SENDING))
+                )
+            )
+        if left is None:
+            break
+    engine.dispose()
