@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select, update
 
-from text4baby_ru.clock import SystemClock
+from text4baby_ru.clock import Clock, SystemClock
 from text4baby_ru.db import make_engine, session_factory
 from text4baby_ru.delivery.models import MessageStatus, OutboundMessage
 from text4baby_ru.delivery.sender import SendPolicy, send_due
@@ -13,12 +13,9 @@ from text4baby_ru.gateways.base import OutgoingSms
 from text4baby_ru.gateways.twilio import TwilioGateway
 
 
-def work(url: str, api_base: str, token: str, account: str, claiming: bool, name: str) -> None:
-    """Send until the queue is empty: with the real claim, or (negative control) without."""
-    engine = make_engine(url)
-    sessions = session_factory(engine)
-    clock = SystemClock()
-    gateway = TwilioGateway(
+def twilio_gateway(api_base: str, token: str, account: str, clock: Clock) -> TwilioGateway:
+    """The Twilio gateway to the Twilio-compatible server of a test (no status callbacks)."""
+    return TwilioGateway(
         account_sid=account,
         auth_token=token,
         api_base=api_base,
@@ -26,6 +23,14 @@ def work(url: str, api_base: str, token: str, account: str, claiming: bool, name
         from_number="+79160009999",
         clock=clock,
     )
+
+
+def work(url: str, api_base: str, token: str, account: str, claiming: bool, name: str) -> None:
+    """Send until the queue is empty: with the real claim, or (negative control) without."""
+    engine = make_engine(url)
+    sessions = session_factory(engine)
+    clock = SystemClock()
+    gateway = twilio_gateway(api_base, token, account, clock)
     if claiming:
         send_due(
             sessions=sessions,
@@ -72,14 +77,7 @@ def paced(url: str, api_base: str, token: str, account: str, rate: float, name: 
     engine = make_engine(url)
     sessions = session_factory(engine)
     clock = SystemClock()
-    gateway = TwilioGateway(
-        account_sid=account,
-        auth_token=token,
-        api_base=api_base,
-        status_callback="http://127.0.0.1:9/sms/twilio/status",
-        from_number="+79160009999",
-        clock=clock,
-    )
+    gateway = twilio_gateway(api_base, token, account, clock)
     while True:
         send_due(
             sessions=sessions,

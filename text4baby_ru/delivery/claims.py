@@ -103,12 +103,13 @@ def _values(outcome: Outcome, now: datetime) -> dict[str, object]:
 
 def record(
     sessions: sessionmaker[Session], gateway: str, outcomes: list[Outcome], how: Recording
-) -> None:
+) -> bool:
     """Write a run of outcomes in one transaction: the sent and throttled ones in one bulk
     UPDATE, the rest one by one (they need her enrollment or a backoff); the route's rate;
-    then apply any early reports."""
+    then apply any early reports. True when the route must hold back (it slowed, or the
+    provider named a time to come back)."""
     if not outcomes:
-        return
+        return False
     bulk = [o for o in outcomes if o.status in DONE or o.throttled]
     other = [o for o in outcomes if not (o.status in DONE or o.throttled)]
     with sessions() as session, session.begin():
@@ -133,15 +134,16 @@ def record(
                 record_permanent_failure(
                     session, message, now=how.now, max_failures=how.max_failures
                 )
-        _pace(session, gateway, outcomes, how)
+        hold = _pace(session, gateway, outcomes, how)
     for outcome in outcomes:
         log_outcome(gateway, outcome)
     sids = [o.provider_sid for o in bulk if o.provider_sid]
     with sessions() as session, session.begin():
         apply_early_reports(session, gateway, sids, now=how.now, max_failures=how.max_failures)
+    return hold
 
 
-def _pace(session: Session, gateway: str, outcomes: list[Outcome], how: Recording) -> None:
+def _pace(session: Session, gateway: str, outcomes: list[Outcome], how: Recording) -> bool:
     """Tell the route's shared rate what the provider said (slower when it throttles, a little
     faster for each segment it took)."""
     answers = [
@@ -149,7 +151,7 @@ def _pace(session: Session, gateway: str, outcomes: list[Outcome], how: Recordin
         for o in outcomes
         if o.throttled or o.status in DONE
     ]
-    hear(session, gateway=gateway, ceiling=how.ceiling, answers=answers, now=how.wall)
+    return hear(session, gateway=gateway, ceiling=how.ceiling, answers=answers, now=how.wall)
 
 
 def retry_now(sessions: sessionmaker[Session], ids: list[int]) -> None:

@@ -8,21 +8,31 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from text4baby_ru.clock import Clock, SystemClock
-from text4baby_ru.delivery.ratelimit import reserve
+from text4baby_ru.delivery.ratelimit import give_back, reserve
+
+CHUNK_SECONDS = 0.25  # sending reserved at a time: a batch cut short wastes little of it
 
 
 @dataclass
 class Window:
     """A reserved run of segments: when it starts on this process's monotonic clock, its rate,
-    and how many of its segments have gone."""
+    its size and end in wall-clock time, and how many of its segments have gone."""
 
     start: float
     rate: float
+    size: int
+    end: datetime
     spent: int = 0
+
+    @property
+    def used(self) -> bool:
+        """Every reserved segment has gone."""
+        return self.spent >= self.size
 
 
 class Pacer:
@@ -40,12 +50,31 @@ class Pacer:
         self._sleep = sleep
         self.rate: float | None = None  # the route's rate at the last reservation
 
-    def open(self, session: Session, *, gateway: str, segments: int, ceiling: float) -> Window:
-        """Reserve time for `segments` on the route; the window to send them in."""
-        now, mono = self.wall.now(), self._monotonic()
-        reserved = reserve(session, gateway=gateway, segments=segments, rate=ceiling, now=now)
-        self.rate = reserved.rate
-        return Window(mono + (reserved.start - now).total_seconds(), reserved.rate)
+    def open(
+        self, sessions: sessionmaker[Session], *, gateway: str, segments: list[int], ceiling: float
+    ) -> Window:
+        """Reserve time on the route for the first of these segments, about a quarter of a
+        second's worth (at least one message); the window to send them in."""
+        budget = max(1.0, (self.rate or ceiling) * CHUNK_SECONDS)
+        size = 0
+        for n in segments:
+            if size and size + n > budget:
+                break
+            size += n
+        with sessions() as session, session.begin():
+            now, mono = self.wall.now(), self._monotonic()
+            got = reserve(session, gateway=gateway, segments=size, rate=ceiling, now=now)
+        self.rate = got.rate
+        end = got.start + timedelta(seconds=max(1, size) / got.rate)
+        return Window(mono + (got.start - now).total_seconds(), got.rate, size, end)
+
+    def close(self, sessions: sessionmaker[Session], gateway: str, window: Window | None) -> None:
+        """A batch cut short: give back what the window did not use."""
+        if window is None or window.used:
+            return
+        unused = (window.size - window.spent) / window.rate
+        with sessions() as session, session.begin():
+            give_back(session, gateway=gateway, end=window.end, seconds=unused, now=self.wall.now())
 
     def wait(self, window: Window, segments: int) -> None:
         """Sleep until the next `segments` of the window may go."""

@@ -84,6 +84,17 @@ def reserve(
     return Reservation(start, pace)
 
 
+def give_back(
+    session: Session, *, gateway: str, end: datetime, seconds: float, now: datetime
+) -> None:
+    """Return the unused tail of a reservation that ended at `end` (a batch cut short), unless
+    another sender has reserved after it since."""
+    slot = _slot(session, gateway, now)
+    if slot.next_free_at == end:
+        slot.next_free_at = max(now, end - timedelta(seconds=seconds))
+    session.flush()
+
+
 @dataclass(frozen=True)
 class Answer:
     """What the provider said to one send: took it (and how many segments), or throttled it
@@ -102,36 +113,39 @@ def hear(
     ceiling: float | None,
     answers: list[Answer],
     now: datetime,
-) -> None:
+) -> bool:
     """Tell the route's shared rate what the provider answered, in order: every segment taken
     gives a slowed route a little rate back; a throttled answer is counted, holds every sender
     back until its Retry-After, and slows the route when throttling has become the rule (over
     `SLOW_SHARE` of recent answers: an occasional 429 costs a retry, not the rate) unless the
-    route already slowed after that send left."""
+    route already slowed after that send left. True when senders must hold back now (the
+    route slowed, or the provider named a time to come back)."""
     if not answers:
-        return
+        return False
     if not any(a.throttled for a in answers):
         row = session.execute(
             select(RateSlot.rate, RateSlot.refused).where(RateSlot.gateway == gateway)
         ).first()
         if row is None or (row.rate is None and row.refused < 0.01):
-            return  # not slowed, nothing refused lately: nothing to write (the common case)
+            return False  # not slowed, nothing refused lately: nothing to write (common case)
     slot = _slot(session, gateway, now)
+    hold = False
     for answer in answers:
         slot.refused = (1 - SMOOTHING) * (slot.refused or 0.0) + SMOOTHING * answer.throttled
         if answer.throttled:
-            _throttled(slot, gateway, ceiling, answer, now)
+            hold = _throttled(slot, gateway, ceiling, answer, now) or hold
         elif ceiling is not None:
             _taken(slot, gateway, ceiling, answer.segments)
     session.flush()
+    return hold
 
 
 def _throttled(
     slot: RateSlot, gateway: str, ceiling: float | None, answer: Answer, now: datetime
-) -> None:
+) -> bool:
     slot.throttled = (slot.throttled or 0) + 1
     if ceiling is None:  # no configured rate: nothing to slow, only the count
-        return
+        return answer.retry_after is not None
     old = new = effective(slot, ceiling)
     fresh = slot.slowed_at is None or answer.sent_at >= slot.slowed_at
     if fresh and slot.refused > SLOW_SHARE:
@@ -146,6 +160,7 @@ def _throttled(
         )
     wait = answer.retry_after if answer.retry_after else 1 / new
     slot.next_free_at = max(slot.next_free_at, now + timedelta(seconds=wait))
+    return new < old or answer.retry_after is not None
 
 
 def _step(rate: float) -> int:

@@ -14,7 +14,7 @@ from text4baby_ru.clock import Clock
 from text4baby_ru.delivery.claims import Recording, claim, record, release, retry_now
 from text4baby_ru.delivery.failover import Failover, Steering
 from text4baby_ru.delivery.outcomes import DOWN, Outcome, SendReport, call
-from text4baby_ru.delivery.pacing import Pacer
+from text4baby_ru.delivery.pacing import Pacer, Window
 from text4baby_ru.delivery.prepare import prepare
 from text4baby_ru.gateways.base import Gateway
 
@@ -60,23 +60,27 @@ def _send_batch(
 ) -> _Batch:
     """Send one claimed batch. With give_up, a failure before the provider has answered any
     call hands the rest back at once (the route is down: another route may take them). A
-    throttled answer hands the rest back too: they go again, in their turn, at the slower rate."""
+    throttled answer that slows the route (or names a Retry-After) hands the rest back too:
+    they go again, in their turn, at the slower rate."""
     result = _Batch()
     pacer = policy.pacer
     with sessions() as session, session.begin():
         ready = prepare(session, ids, clock.now())
         report.skipped += len(ids) - len(ready)
-        window = None
-        if policy.rate is not None and ready:
-            total = sum(segments for _, segments in ready)
-            window = pacer.open(session, gateway=gateway.name, segments=total, ceiling=policy.rate)
+    window: Window | None = None
     outcomes: list[Outcome] = []
     for position, (sms, segments) in enumerate(ready):
         result.stopped = stop is not None and stop.is_set()
         if result.stopped or result.gave_up or result.throttled:
             release(sessions, [s.message_id for s, _ in ready[position:]], now=clock.now())
+            pacer.close(sessions, gateway.name, window)
             break
-        if window is not None:
+        if policy.rate is not None:
+            if window is None or window.used:
+                rest = [n for _, n in ready[position:]]
+                window = pacer.open(
+                    sessions, gateway=gateway.name, segments=rest, ceiling=policy.rate
+                )
             pacer.wait(window, segments)
         outcome = call(gateway, sms, segments=segments, sent_at=pacer.wall.now())
         report.count(outcome)
@@ -85,10 +89,12 @@ def _send_batch(
         down = outcome.status in DOWN and not outcome.throttled
         result.answered = result.answered or not down
         result.gave_up = give_up and down and not result.answered
-        result.throttled = outcome.throttled
         result.taken += outcome.status not in DOWN
         if len(outcomes) >= RECORD_EVERY or outcome.throttled:
-            _record(sessions, gateway, outcomes, clock, policy)
+            # A throttled answer is recorded at once so every sender hears it; the batch stops
+            # only when the route must hold back (an occasional 429 costs just that retry).
+            hold = _record(sessions, gateway, outcomes, clock, policy)
+            result.throttled = outcome.throttled and hold
             outcomes = []
     _record(sessions, gateway, outcomes, clock, policy)
     return result
@@ -100,9 +106,9 @@ def _record(
     outcomes: list[Outcome],
     clock: Clock,
     policy: SendPolicy,
-) -> None:
+) -> bool:
     how = Recording(clock.now(), policy.pacer.wall.now(), policy.max_failures, policy.rate)
-    record(sessions, gateway.name, outcomes, how)
+    return record(sessions, gateway.name, outcomes, how)
 
 
 def send_due(
