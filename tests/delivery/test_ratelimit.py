@@ -81,3 +81,17 @@ def test_good_answers_give_the_rate_back_up_to_the_configured_one(session: Sessi
         slot = _hear(session, taken)
     assert slot.rate is None
     assert reserve(session, gateway="twilio", segments=1, rate=10, now=T).rate == 10
+
+
+def test_a_sender_behind_its_own_run_follows_it_but_never_another_senders(
+    session: Session,
+) -> None:
+    first = reserve(session, gateway="twilio", segments=10, rate=10, now=T)
+    end = first.start + timedelta(seconds=1)
+    late = end + timedelta(seconds=0.3)  # its calls took longer than the window
+    follow = reserve(session, gateway="twilio", segments=10, rate=10, now=late, after=end)
+    assert follow.start == end  # no gap: the sender catches up the 0.3 s
+    other = reserve(session, gateway="twilio", segments=1, rate=10, now=late)
+    assert other.start == end + timedelta(seconds=1)  # after the run, not inside it
+    stale = reserve(session, gateway="twilio", segments=1, rate=10, now=late, after=end)
+    assert stale.start == other.start + timedelta(seconds=0.1)  # someone reserved since

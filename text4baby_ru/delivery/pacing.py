@@ -16,6 +16,7 @@ from text4baby_ru.clock import Clock, SystemClock
 from text4baby_ru.delivery.ratelimit import give_back, reserve
 
 CHUNK_SECONDS = 0.25  # sending reserved at a time: a batch cut short wastes little of it
+CATCH_UP = timedelta(seconds=1)  # how far behind its own run a sender may catch up
 
 
 @dataclass
@@ -49,6 +50,7 @@ class Pacer:
         self._monotonic = monotonic
         self._sleep = sleep
         self.rate: float | None = None  # the route's rate at the last reservation
+        self._end: datetime | None = None  # where this pacer's last reservation ended
 
     def open(
         self, sessions: sessionmaker[Session], *, gateway: str, segments: list[int], ceiling: float
@@ -63,10 +65,14 @@ class Pacer:
             size += n
         with sessions() as session, session.begin():
             now, mono = self.wall.now(), self._monotonic()
-            got = reserve(session, gateway=gateway, segments=size, rate=ceiling, now=now)
+            # Our own run, if it ended less than a second ago: follow it without a gap.
+            after = self._end if self._end and now - self._end < CATCH_UP else None
+            got = reserve(
+                session, gateway=gateway, segments=size, rate=ceiling, now=now, after=after
+            )
         self.rate = got.rate
-        end = got.start + timedelta(seconds=max(1, size) / got.rate)
-        return Window(mono + (got.start - now).total_seconds(), got.rate, size, end)
+        self._end = got.start + timedelta(seconds=max(1, size) / got.rate)
+        return Window(mono + (got.start - now).total_seconds(), got.rate, size, self._end)
 
     def close(self, sessions: sessionmaker[Session], gateway: str, window: Window | None) -> None:
         """A batch cut short: give back what the window did not use."""

@@ -73,12 +73,22 @@ def effective(slot: RateSlot | None, ceiling: float) -> float:
 
 
 def reserve(
-    session: Session, *, gateway: str, segments: int, rate: float, now: datetime
+    session: Session,
+    *,
+    gateway: str,
+    segments: int,
+    rate: float,
+    now: datetime,
+    after: datetime | None = None,
 ) -> Reservation:
-    """Reserve time for `segments` at the route's rate (at most `rate` per second)."""
+    """Reserve time for `segments` at the route's rate (at most `rate` per second). `after`:
+    the end of this sender's previous reservation; when no one has reserved since, the new one
+    follows it directly (a sender slowed by its own calls catches up) instead of starting now."""
     slot = _slot(session, gateway, now)
     pace = effective(slot, rate)
     start = max(slot.next_free_at, now)
+    if after is not None and slot.next_free_at == after:
+        start = after
     slot.next_free_at = start + timedelta(seconds=max(1, segments) / pace)
     session.flush()
     return Reservation(start, pace)
