@@ -181,3 +181,26 @@ def test_a_tip_waiting_on_a_retry_past_its_deadline_expires_with_its_reason_neve
     clock.advance(timedelta(hours=2))
     one_pass()
     assert gateway.calls == []
+
+
+def test_a_429_keeps_traffic_on_the_primary_but_kannels_503_can_move_it_to_the_secondary(
+    session: Session, sessions: sessionmaker[Session], clock: FixedClock
+) -> None:
+    from text4baby_ru.delivery.failover import Failover
+    from text4baby_ru.gateways.base import ThrottledGatewayError
+
+    for down, expected_on_secondary in ((False, 0), (True, 1)):
+        message = _queue(session, clock, f"pregnancy.w2{int(down)}.1")
+        primary = ScriptedGateway(ThrottledGatewayError("busy", code="429", down=down))
+        primary.name = f"primary{int(down)}"
+        secondary = ScriptedGateway()
+        secondary.name = f"secondary{int(down)}"
+        send_due(
+            sessions=sessions,
+            gateway=primary,
+            clock=clock,
+            worker="t",
+            failover=Failover(secondary, after=timedelta(0)),
+        )
+        assert _status(session, message).status is MessageStatus.SENT
+        assert len(secondary.calls) == expected_on_secondary, down

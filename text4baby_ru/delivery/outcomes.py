@@ -42,6 +42,12 @@ class Outcome:
     provider_sid: str | None = None
     throttled: bool = False
     retry_after: float | None = None
+    down: bool = False  # a throttled answer that may also mean the route is not there
+
+    @property
+    def answered(self) -> bool:
+        """The provider is there: it took or refused the message, or throttled it (a 429)."""
+        return self.status not in DOWN or (self.throttled and not self.down)
 
 
 @dataclass
@@ -77,7 +83,13 @@ def call(gateway: Gateway, sms: OutgoingSms, *, segments: int, sent_at: datetime
     try:
         receipt = gateway.send(sms)
     except ThrottledGatewayError as error:
-        return replace(base, error_code=error.code, throttled=True, retry_after=error.retry_after)
+        return replace(
+            base,
+            error_code=error.code,
+            throttled=True,
+            retry_after=error.retry_after,
+            down=error.down,
+        )
     except TransientGatewayError as error:
         return replace(base, error_code=error.code)
     except PermanentGatewayError as error:

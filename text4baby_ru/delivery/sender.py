@@ -86,9 +86,8 @@ def _send_batch(
         report.count(outcome)
         result.called += 1
         outcomes.append(outcome)
-        down = outcome.status in DOWN and not outcome.throttled
-        result.answered = result.answered or not down
-        result.gave_up = give_up and down and not result.answered
+        result.answered = result.answered or outcome.answered
+        result.gave_up = give_up and not result.answered
         result.taken += outcome.status not in DOWN
         if len(outcomes) >= RECORD_EVERY or outcome.throttled:
             # A throttled answer is recorded at once so every sender hears it; the batch stops

@@ -25,10 +25,16 @@ class ThrottledGatewayError(TransientGatewayError):
     Retry-After in seconds, when it sent one."""
 
     def __init__(
-        self, message: str, *, code: str | None = None, retry_after: float | None = None
+        self,
+        message: str,
+        *,
+        code: str | None = None,
+        retry_after: float | None = None,
+        down: bool = False,
     ) -> None:
         super().__init__(message, code=code)
         self.retry_after = retry_after
+        self.down = down  # the answer cannot tell "too fast" from "not there" (failover counts it)
 
 
 def retry_after_seconds(value: str | None) -> float | None:

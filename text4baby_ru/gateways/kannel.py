@@ -108,7 +108,10 @@ def classify(
         # there); 429 from an aggregator's rate-limited sendsms: "later", and slower. Neither
         # took the message, and neither is her fault.
         raise ThrottledGatewayError(
-            text, code=f"http{status}", retry_after=retry_after_seconds(retry_after)
+            text,
+            code=f"http{status}",
+            retry_after=retry_after_seconds(retry_after),
+            down=status == 503,  # smsbox says 503 when bearerbox is gone, too
         )
     if status in (401, 403) and "authori" in answer.lower():
         # Our own settings are wrong, not her number: keep her tips queued until they are fixed.
