@@ -159,7 +159,47 @@ def run(kind: str, n: int, folder: Path, limited_rate: float = 40.0) -> dict[str
         "ratio_to_floor": round(report.sent / seconds / floor, 2),
     }
     result |= _rate_limited(kind, folder, limited_rate)
+    result |= _throttled(kind, folder, limited_rate)
     return result
+
+
+def _sent_segments(sessions: Any) -> int:
+    with sessions() as s:
+        return int(
+            s.scalar(
+                select(func.sum(OutboundMessage.segments)).where(
+                    OutboundMessage.status == MessageStatus.SENT
+                )
+            )
+            or 0
+        )
+
+
+def _throttled(kind: str, folder: Path, limit: float) -> dict[str, Any]:
+    """The throttled route: a provider answering 429 above `limit` segments per second while
+    we are configured for five times that; the shared rate must find the limit and hold it."""
+    n = int(limit * 6)
+    with _outbox(kind, folder, n, "--rate-limit", str(limit)) as (sessions, api):
+        start = time.perf_counter()
+        sent, throttled = 0, 0
+        while sent < n and time.perf_counter() - start < 120:
+            report = send_due(
+                sessions=sessions,
+                gateway=_gateway(api),
+                clock=SystemClock(),
+                worker="bench",
+                policy=SendPolicy(rate=limit * 5),
+            )
+            sent, throttled = sent + report.sent, throttled + report.throttled
+        seconds = time.perf_counter() - start
+        segments = _sent_segments(sessions)
+    return {
+        "throttled_route_limit_segments_per_second": limit,
+        "throttled_route_configured_segments_per_second": limit * 5,
+        "throttled_route_sent": sent,
+        "throttled_route_held_segments_per_second": round(segments / seconds, 1),
+        "throttled_route_answers_429": throttled,
+    }
 
 
 def _rate_limited(kind: str, folder: Path, rate: float) -> dict[str, Any]:
@@ -175,20 +215,13 @@ def _rate_limited(kind: str, folder: Path, rate: float) -> dict[str, Any]:
 
             throttled = total(OutboundMessage.error_code == "20429")
             queued = total(OutboundMessage.status == MessageStatus.QUEUED)
-            segments = int(
-                s.scalar(
-                    select(func.sum(OutboundMessage.segments)).where(
-                        OutboundMessage.status == MessageStatus.SENT
-                    )
-                )
-                or 0
-            )
+        segments = _sent_segments(sessions)
     return {
         "provider_limit_segments_per_second": rate,
         "configured_segments_per_second": rate * 0.95,
         "limited_sent": report.sent,
         "held_segments_per_second": round(segments / seconds, 1),
         "lag_of_last_seconds": round(seconds - segments / (rate * 0.95), 2),
-        "answers_429": throttled + report.retried,
+        "answers_429": throttled + report.retried + report.throttled,
         "left_queued": queued,
     }

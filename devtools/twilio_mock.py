@@ -46,6 +46,8 @@ class Faults:
     slow_every: int = 0  # every n-th create is kept, then answered only after slow_seconds
     slow_seconds: float = 0.0  # longer than the client's timeout: it cannot know it was taken
     rate_limit: float | None = None  # segments per second (as Twilio counts) before 429
+    throttle_every: int = 0  # every n-th create is answered 429 (Twilio 20429)
+    retry_after: float | None = None  # a Retry-After header (seconds) on every 429
     commit_then_fail: bool = False  # with 5xx: keep the message anyway (an ambiguous outcome)
     callbacks: bool = True
     undelivered: dict[str, str] = field(default_factory=dict)  # number -> callback error code
@@ -71,6 +73,8 @@ class TwilioMock:
         self.messages: list[dict[str, Any]] = []
         self.creates = 0  # create requests seen, accepted or not
         self.slow = 0  # creates answered too late (kept, but the client timed out)
+        self.throttled = 0  # creates answered 429
+        self.accepted_at: list[float] = []  # monotonic instant of each accepted create
         self._lock = threading.Lock()
         self._bucket: tuple[float, float] | None = None  # (tokens, at): full at first use
         self._host, self._port = host, port
@@ -134,7 +138,12 @@ class TwilioMock:
             number = self.creates
         if self.faults.latency:
             time.sleep(self.faults.latency)
-        if self._rate_limited(count(form.get("Body", "")).segments or 1):
+        every = self.faults.throttle_every
+        if (every and number % every == 0) or self._rate_limited(
+            count(form.get("Body", "")).segments or 1
+        ):
+            with self._lock:
+                self.throttled += 1
             return 429, _error(20429, "Too Many Requests", 429)
         failure = _draw(self.faults.error_share)
         if failure and not (failure >= 500 and self.faults.commit_then_fail):
@@ -166,6 +175,7 @@ class TwilioMock:
         }
         with self._lock:
             self.messages.append(message)
+            self.accepted_at.append(time.monotonic())
         if form.get("StatusCallback") and self.faults.callbacks:
             thread = threading.Thread(
                 target=self._post_callbacks, args=(message, form["StatusCallback"]), daemon=True
@@ -294,6 +304,8 @@ class _Handler(BaseHTTPRequestHandler):
         data = json.dumps(body).encode()
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
+        if status == 429 and self.mock.faults.retry_after is not None:
+            self.send_header("Retry-After", f"{self.mock.faults.retry_after:g}")
         self.send_header("Content-Length", str(len(data)))
         self.end_headers()
         self.wfile.write(data)
@@ -340,7 +352,10 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8901)
     parser.add_argument("--token", required=True, help="the auth token clients must present")
     parser.add_argument(
-        "--rate-limit", type=float, default=None, help="creates per second, then 429"
+        "--rate-limit", type=float, default=None, help="segments per second, then 429"
+    )
+    parser.add_argument(
+        "--throttle-every", type=int, default=0, help="answer every n-th create with 429"
     )
     parser.add_argument(
         "--latency", type=float, default=0.0, help="seconds before each create answers"
@@ -350,6 +365,7 @@ def main() -> None:
     mock = TwilioMock(token=args.token, host=args.host, port=args.port)
     mock.faults.rate_limit, mock.faults.latency = args.rate_limit, args.latency
     mock.faults.callbacks = not args.no_callbacks
+    mock.faults.throttle_every = args.throttle_every
     mock.start()
     print(f"Twilio-compatible server on {mock.url}", flush=True)
     try:

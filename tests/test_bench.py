@@ -37,6 +37,10 @@ def test_the_quick_benchmark_runs_and_reports_each_figure_against_its_floor(tmp_
     sender = kinds["sender"]
     assert sender["sent"] == sender["messages"] and sender["floor_messages_per_second"] > 0
     assert sender["answers_429"] == 0 and sender["left_queued"] == 0
+    # The throttled route: every tip out, the held rate reported beside the provider's limit.
+    limit = sender["throttled_route_limit_segments_per_second"]
+    assert sender["throttled_route_sent"] == int(limit * 6)
+    assert 0 < sender["throttled_route_held_segments_per_second"] <= 1.1 * limit
     assert (
         kinds["webhook"]["inbound_errors"] == 0
         and kinds["webhook"]["healthz_requests_per_second"] > 0

@@ -277,3 +277,44 @@ def test_help_texts_wrap_whole_words_and_are_never_cut(env: dict[str, str]) -> N
         assert "…" not in out and "..." not in out.split("Commands:")[-1]
         assert all(len(line) <= 80 for line in out.splitlines())
     assert "sms" in top and "journey" in top
+
+
+def test_dispatch_at_a_given_instant_sends_a_large_pass_in_the_time_the_rate_allows(
+    env: dict[str, str],
+) -> None:
+    """Pacing runs on a real clock even when the pass plans with a frozen instant: no message
+    waits again for the distance its predecessors already waited (that made a pass quadratic)."""
+    import time
+
+    from sqlalchemy import create_engine, text
+
+    assert run("db", "upgrade", env=env).returncode == 0
+    n, rate = 2000, 500
+    engine = create_engine(env["T4B_DATABASE_URL"])
+    with engine.begin() as connection:
+        rows = [{"id": i, "phone": f"+7916000{i:04d}"} for i in range(1, n + 1)]
+        connection.execute(
+            text(
+                "INSERT INTO people (id, phone, phone_hash, language, timezone, created_at) "
+                "VALUES (:id, :phone, :phone, 'ru', 'Europe/Moscow', '2026-11-01')"
+            ),
+            rows,
+        )
+        connection.execute(
+            text(
+                "INSERT INTO outbound_messages (kind, person_id, inbound_id, position, language, "
+                "body, segments, status, due_at, attempts, created_at, updated_at) VALUES "
+                "('reply', :id, NULL, 0, 'ru', 'Текст', 1, 'queued', '2026-11-30 06:00:00', 0, "
+                "'2026-11-30 06:00:00', '2026-11-30 06:00:00')"
+            ),
+            rows,
+        )
+    engine.dispose()
+    started = time.monotonic()
+    sent = run(
+        "dispatch", "--at", "2026-11-30T10:00:00+03:00", env=env | {"T4B_SEND_RATE": str(rate)}
+    )
+    took = time.monotonic() - started
+    assert sent.returncode == 0, sent.stderr[-2000:]
+    assert f"; {n} sent" in sent.stdout
+    assert n / rate * 0.9 <= took <= n / rate + 30, took  # the rate held, and no more waiting

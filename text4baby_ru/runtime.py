@@ -104,6 +104,7 @@ class Runtime:
             quiet=s.quiet_window,
             catchup=s.catchup,
             catchup_max=timedelta(hours=s.catchup_max_hours),
+            deadline=timedelta(hours=s.tip_deadline_hours),
         )
 
     def policy(self) -> SendPolicy:

@@ -53,6 +53,7 @@ class Settings(BaseSettings):
     quiet_hours: str = Field("21:00-09:00", alias="T4B_QUIET_HOURS")
     catchup: Literal["latest", "skip"] = Field("latest", alias="T4B_CATCHUP")
     catchup_max_hours: int = Field(48, ge=1, le=24 * 7, alias="T4B_CATCHUP_MAX_HOURS")
+    tip_deadline_hours: float = Field(4.0, gt=0, le=24, alias="T4B_TIP_DEADLINE_HOURS")
     max_failures: int = Field(3, ge=1, le=100, alias="T4B_MAX_FAILURES")
     send_rate: float = Field(10.0, gt=0, le=10_000, alias="T4B_SEND_RATE")
     pass_interval: int = Field(30, ge=1, le=3600, alias="T4B_PASS_INTERVAL")

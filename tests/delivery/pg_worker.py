@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select, update
 
-from text4baby_ru.clock import SystemClock
+from text4baby_ru.clock import Clock, SystemClock
 from text4baby_ru.db import make_engine, session_factory
 from text4baby_ru.delivery.models import MessageStatus, OutboundMessage
 from text4baby_ru.delivery.sender import SendPolicy, send_due
@@ -13,12 +13,9 @@ from text4baby_ru.gateways.base import OutgoingSms
 from text4baby_ru.gateways.twilio import TwilioGateway
 
 
-def work(url: str, api_base: str, token: str, account: str, claiming: bool, name: str) -> None:
-    """Send until the queue is empty: with the real claim, or (negative control) without."""
-    engine = make_engine(url)
-    sessions = session_factory(engine)
-    clock = SystemClock()
-    gateway = TwilioGateway(
+def twilio_gateway(api_base: str, token: str, account: str, clock: Clock) -> TwilioGateway:
+    """The Twilio gateway to the Twilio-compatible server of a test (no status callbacks)."""
+    return TwilioGateway(
         account_sid=account,
         auth_token=token,
         api_base=api_base,
@@ -26,6 +23,14 @@ def work(url: str, api_base: str, token: str, account: str, claiming: bool, name
         from_number="+79160009999",
         clock=clock,
     )
+
+
+def work(url: str, api_base: str, token: str, account: str, claiming: bool, name: str) -> None:
+    """Send until the queue is empty: with the real claim, or (negative control) without."""
+    engine = make_engine(url)
+    sessions = session_factory(engine)
+    clock = SystemClock()
+    gateway = twilio_gateway(api_base, token, account, clock)
     if claiming:
         send_due(
             sessions=sessions,
@@ -64,3 +69,29 @@ def _send_without_claiming(sessions, gateway) -> None:  # type: ignore[no-untype
                         gateway="twilio",
                     )
                 )
+
+
+def paced(url: str, api_base: str, token: str, account: str, rate: float, name: str) -> None:
+    """Send at the shared rate until nothing is queued, passes one after another as a worker
+    does (throttled messages go again in the next batch or pass)."""
+    engine = make_engine(url)
+    sessions = session_factory(engine)
+    clock = SystemClock()
+    gateway = twilio_gateway(api_base, token, account, clock)
+    while True:
+        send_due(
+            sessions=sessions,
+            gateway=gateway,
+            clock=clock,
+            worker=name,
+            policy=SendPolicy(rate=rate),
+        )
+        with sessions() as session:
+            left = session.scalar(
+                select(OutboundMessage.id).where(
+                    OutboundMessage.status.in_((MessageStatus.QUEUED, MessageStatus.SENDING))
+                )
+            )
+        if left is None:
+            break
+    engine.dispose()

@@ -1,4 +1,5 @@
 from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import Engine, func, select
@@ -44,7 +45,25 @@ def test_monday_ten_oclock_gives_each_woman_the_tip_for_her_week_and_slot_one(
     row = by_enrollment[ru.id]
     assert row.status is MessageStatus.QUEUED and row.revision_id is not None and row.body is None
     assert row.due_at == MONDAY_1005_MSK  # 10:00 has passed: due now
-    assert row.expires_at == datetime(2026, 11, 30, 18, 0, tzinfo=UTC)  # 21:00 Moscow
+    assert row.expires_at == MONDAY_1005_MSK + timedelta(hours=4)  # the deadline, before 21:00
+
+
+@pytest.mark.parametrize(
+    ("hour", "deadline", "expires_msk"),
+    [
+        (10, timedelta(hours=4), time(14)),  # the deadline: four hours after its time
+        (19, timedelta(hours=4), time(21)),  # her quiet hours begin first: never in them
+        (10, timedelta(hours=24), time(21)),
+    ],
+)
+def test_a_tip_expires_at_its_deadline_or_when_her_quiet_hours_begin_whichever_is_first(
+    hour: int, deadline: timedelta, expires_msk: time
+) -> None:
+    rules = Rules(weekdays=(0, 2, 4), hour=hour, quiet=(time(21), time(9)), deadline=deadline)
+    msk = ZoneInfo("Europe/Moscow")
+    slot = latest_slot(datetime(2026, 11, 30, hour, tzinfo=msk), "Europe/Moscow", rules)
+    assert slot is not None
+    assert slot.expires_at == datetime.combine(date(2026, 11, 30), expires_msk, msk)
 
 
 def test_a_second_pass_writes_nothing(session: Session) -> None:
@@ -264,7 +283,7 @@ def test_no_tip_is_due_inside_quiet_hours_whatever_the_pass_time(session: Sessio
     for row in rows:
         local = row.due_at.astimezone(ZoneInfo(people[row.person_id]))
         assert 9 <= local.hour < 21, (people[row.person_id], local)
-        assert (
-            row.expires_at is not None
-            and row.expires_at.astimezone(ZoneInfo(people[row.person_id])).hour == 21
-        )
+        assert row.expires_at is not None
+        quiet = local.replace(hour=21, minute=0, second=0)
+        # Out by her quiet hours, and within the deadline of the time it became due.
+        assert row.expires_at == min(quiet, row.due_at + RULES.deadline)

@@ -139,3 +139,68 @@ def test_an_expired_message_is_not_sent(
     gateway = ScriptedGateway()
     send_due(sessions=sessions, gateway=gateway, clock=clock, worker="t")
     assert gateway.calls == [] and _status(session, message).status is MessageStatus.EXPIRED
+
+
+def test_a_tip_waiting_on_a_retry_past_its_deadline_expires_with_its_reason_never_sent(
+    session: Session, sessions: sessionmaker[Session], clock: FixedClock
+) -> None:
+    from datetime import time
+
+    from text4baby_ru.delivery.planner import Rules
+    from text4baby_ru.delivery.sender import SendPolicy
+    from text4baby_ru.delivery.service import run_pass
+
+    late = _queue(
+        session,
+        clock,
+        "pregnancy.w20.1",
+        expires_at=clock.now() + timedelta(hours=1),
+        next_attempt_at=clock.now() + timedelta(hours=2),  # a backoff past the deadline
+    )
+    gateway = ScriptedGateway()
+    rules = Rules((0, 2, 4), 10, (time(21), time(9)))
+    policy = SendPolicy()
+
+    def one_pass() -> None:
+        run_pass(
+            sessions=sessions,
+            gateway=gateway,
+            clock=clock,
+            rules=rules,
+            policy=policy,
+            worker="t",
+            plan_tips=False,
+        )
+
+    one_pass()
+    assert _status(session, late).status is MessageStatus.QUEUED  # still in time
+    clock.advance(timedelta(hours=1))
+    one_pass()
+    row = _status(session, late)
+    assert (row.status, row.error_code) == (MessageStatus.EXPIRED, "deadline")
+    clock.advance(timedelta(hours=2))
+    one_pass()
+    assert gateway.calls == []
+
+
+def test_a_429_keeps_traffic_on_the_primary_but_kannels_503_can_move_it_to_the_secondary(
+    session: Session, sessions: sessionmaker[Session], clock: FixedClock
+) -> None:
+    from text4baby_ru.delivery.failover import Failover
+    from text4baby_ru.gateways.base import ThrottledGatewayError
+
+    for down, expected_on_secondary in ((False, 0), (True, 1)):
+        message = _queue(session, clock, f"pregnancy.w2{int(down)}.1")
+        primary = ScriptedGateway(ThrottledGatewayError("busy", code="429", down=down))
+        primary.name = f"primary{int(down)}"
+        secondary = ScriptedGateway()
+        secondary.name = f"secondary{int(down)}"
+        send_due(
+            sessions=sessions,
+            gateway=primary,
+            clock=clock,
+            worker="t",
+            failover=Failover(secondary, after=timedelta(0)),
+        )
+        assert _status(session, message).status is MessageStatus.SENT
+        assert len(secondary.calls) == expected_on_secondary, down

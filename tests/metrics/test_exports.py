@@ -103,3 +103,28 @@ def test_no_metrics_output_shows_a_phone_number(
         national = w.phone[2:]  # 916 000 xx xx
         assert national not in everything
     assert not re.search(r"\+7\d{10}", everything)
+
+
+def test_prometheus_shows_each_routes_rate_its_throttled_answers_and_expired_tips(
+    client: TestClient, session: Session, clock: FixedClock
+) -> None:
+    from text4baby_ru.delivery.models import MessageStatus
+    from text4baby_ru.delivery.ratelimit import Answer, RateSlot, hear, reserve
+
+    build(session, moscow_day(clock.now()))
+    tip = session.scalars(select(OutboundMessage)).first()
+    assert tip is not None
+    tip.status, tip.error_code = MessageStatus.EXPIRED, "deadline"
+    now = clock.now()
+    reserve(session, gateway="twilio", segments=1, rate=10, now=now)
+    refused = Answer(throttled=True, segments=1, sent_at=now)
+    hear(session, gateway="twilio", ceiling=10, answers=[refused] * 12, now=now)
+    slowed = session.get_one(RateSlot, "twilio").rate
+    session.commit()
+    families = {f.name: f for f in text_string_to_metric_families(client.get("/metrics").text)}
+    [rate] = families["t4b_route_rate_segments_per_second"].samples
+    assert rate.labels == {"gateway": "twilio"} and rate.value == slowed and slowed < 10
+    throttled = [s for s in families["t4b_route_throttled"].samples if s.name.endswith("_total")]
+    assert [(s.labels["gateway"], s.value) for s in throttled] == [("twilio", 12)]
+    expired = families["t4b_messages_expired_past_deadline"].samples
+    assert [s.value for s in expired if s.name.endswith("_total")] == [1]

@@ -74,5 +74,5 @@ def pseudonymous_export(
     ),
 )
 def prometheus_metrics(runtime: RuntimeDep, clock: ClockDep) -> Response:
-    registry = registry_for(runtime.sessions, now=clock.now())
+    registry = registry_for(runtime.sessions, now=clock.now(), rate=runtime.settings.send_rate)
     return Response(generate_latest(registry), media_type=CONTENT_TYPE_LATEST)

@@ -107,3 +107,39 @@ def observe(
                 failover.secondary.name,
                 primary.name,
             )
+
+
+class Steering:
+    """Which route each batch of a pass takes, and what the primary's answers tell the shared
+    health state; without a failover, always the primary."""
+
+    def __init__(
+        self, sessions: sessionmaker[Session], primary: Gateway, failover: Failover | None
+    ) -> None:
+        self.sessions, self.primary, self.failover = sessions, primary, failover
+
+    def route(self, now: datetime) -> Route:
+        """The route for the next batch."""
+        if self.failover is None:
+            return Route(self.primary)
+        return pick(self.sessions, self.primary, self.failover, now)
+
+    def on_primary(self, route: Route) -> bool:
+        """Whether a batch on this route should give up early when the route seems down."""
+        return self.failover is not None and route.gateway is self.primary
+
+    def after(
+        self, route: Route, *, called: int, answered: bool, gave_up: bool, now: datetime
+    ) -> tuple[bool, bool]:
+        """Record how a batch on the primary went: (end the pass, retry the batch's rows at
+        once). A primary still failing but not yet long enough to switch ends the pass; a
+        failed probe hands its message to the secondary at once."""
+        if self.failover is None or not self.on_primary(route) or not called:
+            return False, False
+        observe(self.sessions, self.primary, self.failover, answered=answered, now=now)
+        if (
+            gave_up
+            and pick(self.sessions, self.primary, self.failover, now).gateway is self.primary
+        ):
+            return True, False
+        return False, route.probe and gave_up

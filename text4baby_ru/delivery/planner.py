@@ -66,6 +66,7 @@ class Rules:
     quiet: tuple[time, time]
     catchup: Catchup = "latest"
     catchup_max: timedelta = timedelta(hours=48)
+    deadline: timedelta = timedelta(hours=4)  # a tip not out this long after its time expires
 
 
 @dataclass
@@ -108,7 +109,10 @@ def latest_slot(now: datetime, zone: str, rules: Rules) -> SendSlot | None:
         quiet_start = datetime.combine(local_due.date(), rules.quiet[0], tz)
         if quiet_start <= local_due:
             quiet_start += timedelta(days=1)
-        return SendSlot(day, rules.weekdays.index(day.weekday()) + 1, instant, due, quiet_start)
+        # Never in her quiet hours, and never long after its time (a throttled route, a
+        # backlog): a tip that cannot make it expires, with its reason, for the operator.
+        expires = min(quiet_start, due + rules.deadline)
+        return SendSlot(day, rules.weekdays.index(day.weekday()) + 1, instant, due, expires)
     return None
 
 

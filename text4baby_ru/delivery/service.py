@@ -16,6 +16,7 @@ from text4baby_ru.delivery.erasure import expire_pending
 from text4baby_ru.delivery.failover import Failover
 from text4baby_ru.delivery.models import MessageStatus, OutboundMessage
 from text4baby_ru.delivery.planner import PlanReport, Rules, plan, zones
+from text4baby_ru.delivery.prepare import expire_overdue
 from text4baby_ru.delivery.sender import SendPolicy, SendReport, send_due
 from text4baby_ru.delivery.statuses import apply_early_reports
 from text4baby_ru.enrollment.models import Enrollment, Person
@@ -38,21 +39,24 @@ class PassReport:
     stale: int
     reconciled: int
     sent: SendReport
+    expired: int = 0
 
     def summary(self) -> str:
         """One line for the log and `dispatch`."""
         planned = f"{self.planned.tips} tips planned" if self.planned else "planning skipped"
         s = self.sent
         return (
-            f"{planned}; {s.sent} sent, {s.retried} to retry, {s.failed} failed, "
-            f"{s.unknown + self.stale} unknown, {s.skipped} cancelled or expired; "
+            f"{planned}; {s.sent} sent, {s.retried} to retry, {s.throttled} throttled, "
+            f"{s.failed} failed, {s.unknown + self.stale} unknown, "
+            f"{s.skipped + self.expired} cancelled or expired; "
             f"{self.reconciled} settled with the provider"
         )
 
     def idle(self) -> bool:
         """Nothing planned, sent or settled: a pass an operator need not read about."""
         s = self.sent
-        moved = s.sent + s.retried + s.failed + s.unknown + s.skipped + self.stale
+        moved = s.sent + s.retried + s.throttled + s.failed + s.unknown + s.skipped + self.stale
+        moved += self.expired
         return not (self.planned and self.planned.tips) and not moved and not self.reconciled
 
 
@@ -209,6 +213,8 @@ def run_pass(
         if expired:
             log.info("erased %d enrollments left pending past the retention period", expired)
     stale = mark_stale(sessions, now=clock.now(), lease=lease)
+    with sessions() as session, session.begin():
+        expired = expire_overdue(session, now=clock.now())
     # Each ambiguous send is settled with the gateway that was asked (its name is on the row).
     routes = [gateway] if failover is None else [gateway, failover.secondary]
     reconciled = sum(
@@ -225,6 +231,6 @@ def run_pass(
         stop=stop,
         failover=failover,
     )
-    report = PassReport(planned, stale, reconciled, sent)
+    report = PassReport(planned, stale, reconciled, sent, expired)
     log.log(logging.DEBUG if report.idle() else logging.INFO, "pass: %s", report.summary())
     return report

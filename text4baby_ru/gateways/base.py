@@ -19,6 +19,33 @@ class TransientGatewayError(GatewayError):
     """Worth retrying later: the provider never took the message (refused, 429, outage)."""
 
 
+class ThrottledGatewayError(TransientGatewayError):
+    """The provider refused because we send too fast (HTTP 429, Twilio 20429/14107, Kannel's
+    queue full): a matter of the route, not of the message. `retry_after` is the provider's
+    Retry-After in seconds, when it sent one."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str | None = None,
+        retry_after: float | None = None,
+        down: bool = False,
+    ) -> None:
+        super().__init__(message, code=code)
+        self.retry_after = retry_after
+        self.down = down  # the answer cannot tell "too fast" from "not there" (failover counts it)
+
+
+def retry_after_seconds(value: str | None) -> float | None:
+    """A Retry-After header's seconds (the HTTP-date form is not used by SMS providers)."""
+    try:
+        seconds = float(value) if value else None
+    except ValueError:
+        return None
+    return seconds if seconds is not None and 0 <= seconds <= 3600 else None
+
+
 class PermanentGatewayError(GatewayError):
     """Retrying will not help (invalid number, not a mobile, unsubscribed)."""
 

@@ -13,7 +13,9 @@ from text4baby_ru.gateways.base import (
     OutgoingSms,
     PermanentGatewayError,
     SendReceipt,
+    ThrottledGatewayError,
     TransientGatewayError,
+    retry_after_seconds,
 )
 from text4baby_ru.gateways.transport import transport_errors
 from text4baby_ru.kit.segments import count
@@ -83,10 +85,17 @@ class KannelGateway:
         """Hand the SMS to smsbox; classify every failure as transient, permanent or ambiguous."""
         with transport_errors():
             response = self._http.get(self._url, params=self.params(sms), timeout=self._timeout)
-        return classify(response.status_code, response.text, sms.message_id)
+        return classify(
+            response.status_code,
+            response.text,
+            sms.message_id,
+            retry_after=response.headers.get("Retry-After"),
+        )
 
 
-def classify(status: int, answer: str, message_id: int) -> SendReceipt:
+def classify(
+    status: int, answer: str, message_id: int, *, retry_after: str | None = None
+) -> SendReceipt:
     """smsbox's answer as a receipt, or the kind of gateway error it is."""
     answer = answer.strip()
     text = f"Kannel {status}: {answer[:200]}"
@@ -94,8 +103,16 @@ def classify(status: int, answer: str, message_id: int) -> SendReceipt:
         # "0: Accepted for delivery" or "3: Queued for later delivery" (no SMSC connected yet:
         # bearerbox keeps it). Kannel has no id of its own to give: ours is the reference.
         return SendReceipt(provider_sid=reference(message_id), status="sent")
-    if status == 503:  # "Temporal failure, try again later": bearerbox did not take it
-        raise TransientGatewayError(text, code="http503")
+    if status in (429, 503):
+        # 503 "Temporal failure, try again later": bearerbox's queue is full (or it is not
+        # there); 429 from an aggregator's rate-limited sendsms: "later", and slower. Neither
+        # took the message, and neither is her fault.
+        raise ThrottledGatewayError(
+            text,
+            code=f"http{status}",
+            retry_after=retry_after_seconds(retry_after),
+            down=status == 503,  # smsbox says 503 when bearerbox is gone, too
+        )
     if status in (401, 403) and "authori" in answer.lower():
         # Our own settings are wrong, not her number: keep her tips queued until they are fixed.
         log.error("Kannel refused T4B_KANNEL_USER/T4B_KANNEL_PASSWORD: %s", answer[:200])

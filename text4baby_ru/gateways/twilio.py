@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from datetime import datetime, timedelta
 
 import requests
@@ -16,7 +17,9 @@ from text4baby_ru.gateways.base import (
     OutgoingSms,
     PermanentGatewayError,
     SendReceipt,
+    ThrottledGatewayError,
     TransientGatewayError,
+    retry_after_seconds,
 )
 from text4baby_ru.gateways.transport import transport_errors
 
@@ -26,6 +29,21 @@ log = logging.getLogger(__name__)
 PERMANENT_CODES = {21211, 21212, 21408, 21610, 21612, 21614, 21617, 21635, 30004, 30006, 30007}
 RATE_LIMITED = {20429, 14107}
 MAX_VALIDITY = 36_000  # seconds; Twilio's limit
+
+
+class _RetryAfterClient(TwilioHttpClient):  # type: ignore[misc]
+    """The client's HTTP layer, keeping each thread's last Retry-After header (the client's
+    exceptions do not carry the response's headers)."""
+
+    def __init__(self, timeout: float) -> None:
+        super().__init__(timeout=timeout)
+        self.seen = threading.local()
+
+    def request(self, *args: object, **kwargs: object) -> object:
+        self.seen.retry_after = None
+        response = super().request(*args, **kwargs)
+        self.seen.retry_after = (response.headers or {}).get("Retry-After")
+        return response
 
 
 class TwilioGateway:
@@ -46,9 +64,8 @@ class TwilioGateway:
         timeout: float = 10.0,
     ) -> None:
         self._clock = clock
-        self._client = Client(
-            account_sid, auth_token, http_client=TwilioHttpClient(timeout=timeout)
-        )
+        self._http = _RetryAfterClient(timeout)
+        self._client = Client(account_sid, auth_token, http_client=self._http)
         self._client.api.base_url = api_base
         self._status_callback = status_callback
         self._sender = (
@@ -76,7 +93,7 @@ class TwilioGateway:
                     **self._validity(sms),
                 )
         except TwilioRestException as error:
-            raise classify(error) from None
+            raise classify(error, getattr(self._http.seen, "retry_after", None)) from None
         # A Twilio-compatible API may answer without an id: record none (NULL), never "None",
         # which a second such answer would collide with in the unique (gateway, id) index.
         return SendReceipt(
@@ -98,12 +115,14 @@ class TwilioGateway:
         return None
 
 
-def classify(error: TwilioRestException) -> Exception:
+def classify(error: TwilioRestException, retry_after: str | None = None) -> Exception:
     """A Twilio API error as the kind of gateway error it is."""
     code = error.code if isinstance(error.code, int) else None
     text = f"Twilio {error.status} {code}: {error.msg}"
     if error.status == 429 or code in RATE_LIMITED:
-        return TransientGatewayError(text, code=str(code or 429))
+        return ThrottledGatewayError(
+            text, code=str(code or 429), retry_after=retry_after_seconds(retry_after)
+        )
     if code in PERMANENT_CODES:
         return PermanentGatewayError(text, code=str(code))
     if error.status >= 500:

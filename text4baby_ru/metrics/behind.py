@@ -14,7 +14,7 @@ from text4baby_ru.keys import keyed_hash
 from text4baby_ru.metrics.definitions import DEFINITIONS
 from text4baby_ru.metrics.expected import expected_tips, tip_counts, zero
 
-REASONS = ("paused", "unknown", "queued", "failures", "not_yet_planned", "missed")
+REASONS = ("paused", "unknown", "queued", "failures", "expired", "not_yet_planned", "missed")
 
 
 def pseudonym(key: bytes, person_id: int) -> str:
@@ -35,6 +35,7 @@ def behind(
         (zero(tips.c.unknown) > 0, literal("unknown")),
         (zero(tips.c.queued) > 0, literal("queued")),
         (Enrollment.failures_in_a_row > 0, literal("failures")),
+        (zero(tips.c.expired) > 0, literal("expired")),  # past the deadline (a slow route)
         (zero(tips.c.planned) == 0, literal("not_yet_planned")),
         else_=literal("missed"),
     ).label("reason")

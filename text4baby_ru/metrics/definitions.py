@@ -65,7 +65,8 @@ DEFINITIONS: dict[str, str] = {
         "Active or paused enrollments whose expected tips (as in dose received) exceed the tips "
         "handed to the provider (sent, delivered or undelivered), with the most likely reason: "
         "paused (after failures in a row), failures (her last tips failed), queued (tips waiting "
-        "to be sent), unknown (a send whose outcome is being settled), not_yet_planned (no tip "
+        "to be sent), unknown (a send whose outcome is being settled), expired (a tip that could "
+        "not go before its deadline), not_yet_planned (no tip "
         "planned for her yet) or missed (send days with no tip planned)."
     ),
 }

@@ -58,6 +58,7 @@ def tip_counts() -> Subquery:
             .filter(status.in_((MessageStatus.QUEUED, MessageStatus.SENDING)))
             .label("queued"),
             func.count().filter(status == MessageStatus.UNKNOWN).label("unknown"),
+            func.count().filter(status == MessageStatus.EXPIRED).label("expired"),
         )
         # Literal, so SQLite sees the partial index's own condition (a bound value hides it).
         .where(OutboundMessage.kind == literal_column(f"'{MessageKind.TIP.value}'"))

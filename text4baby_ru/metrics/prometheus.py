@@ -6,12 +6,14 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import datetime
 
-from prometheus_client.core import GaugeMetricFamily, Metric
+from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector, CollectorRegistry
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from text4baby_ru.delivery.models import MessageKind, MessageStatus, OutboundMessage
+from text4baby_ru.delivery.prepare import PAST_DEADLINE
+from text4baby_ru.delivery.ratelimit import RateSlot, effective
 from text4baby_ru.enrollment.models import (
     SET_ASIDE,
     Enrollment,
@@ -33,15 +35,19 @@ class DatabaseCollector(Collector):
     """Enrollments by status and track, the outbox by status, the age of the oldest message
     due but still queued, and when the planner last queued a tip."""
 
-    def __init__(self, sessions: sessionmaker[Session], *, now: datetime) -> None:
+    def __init__(
+        self, sessions: sessionmaker[Session], *, now: datetime, rate: float | None = None
+    ) -> None:
         self.sessions = sessions
         self.now = now
+        self.rate = rate
 
     def collect(self) -> Iterator[Metric]:
         with self.sessions() as session:
             yield from self._enrollments(session)
             yield from self._outbox(session)
             yield from self._inbound(session)
+            yield from self._routes(session)
 
     def _inbound(self, session: Session) -> Iterator[Metric]:
         waiting = session.scalar(select(func.count()).where(InboundMessage.processed_at.is_(None)))
@@ -56,6 +62,40 @@ class DatabaseCollector(Collector):
             "Texts set aside after their handling failed repeatedly; an operator retries them "
             "through POST /api/v1/inbound/{id}/retry",
             value=aside or 0,
+        )
+
+    def _routes(self, session: Session) -> Iterator[Metric]:
+        """Each route's send rate now (lower than configured after throttling), the answers it
+        throttled, and the messages that expired past their deadline."""
+        rate = GaugeMetricFamily(
+            "t4b_route_rate_segments_per_second",
+            "The send rate each SMS route uses now, shared by all workers (slowed when the "
+            "provider throttles)",
+            labels=["gateway"],
+        )
+        throttled = CounterMetricFamily(
+            "t4b_route_throttled",
+            "Sends the provider refused for speed (HTTP 429, Twilio 20429/14107, Kannel queue "
+            "full), retried in their turn",
+            labels=["gateway"],
+        )
+        for slot in session.scalars(select(RateSlot).order_by(RateSlot.gateway)):
+            if self.rate is not None:
+                rate.add_metric([slot.gateway], effective(slot, self.rate))
+            throttled.add_metric([slot.gateway], slot.throttled or 0)
+        yield rate
+        yield throttled
+        expired = session.scalar(
+            select(func.count()).where(
+                OutboundMessage.status == MessageStatus.EXPIRED,
+                OutboundMessage.error_code == PAST_DEADLINE,
+            )
+        )
+        yield CounterMetricFamily(
+            "t4b_messages_expired_past_deadline",
+            "Messages that expired before they could go (past their deadline or into her quiet "
+            "hours)",
+            value=expired or 0,
         )
 
     def _enrollments(self, session: Session) -> Iterator[Metric]:
@@ -115,9 +155,11 @@ class DatabaseCollector(Collector):
         )
 
 
-def registry_for(sessions: sessionmaker[Session], *, now: datetime) -> CollectorRegistry:
+def registry_for(
+    sessions: sessionmaker[Session], *, now: datetime, rate: float | None = None
+) -> CollectorRegistry:
     """A registry holding only the database's gauges (no process metrics: several processes
     would each report their own)."""
     registry = CollectorRegistry(auto_describe=False)
-    registry.register(DatabaseCollector(sessions, now=now))
+    registry.register(DatabaseCollector(sessions, now=now, rate=rate))
     return registry
