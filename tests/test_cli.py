@@ -226,7 +226,7 @@ def test_sms_runs_a_text_through_the_inbound_path_and_prints_the_replies(
     joined = run("sms", "--from", "8 916 000-00-11", "РОДИЛА 01.10.2026", *at, env=env)
     assert joined.returncode == 0, joined.stderr
     assert "Малыш родился 01.10.2026" in joined.stdout  # the baby track's confirmation
-    assert "В каком городе" in joined.stdout
+    assert "Пришлите город" in joined.stdout  # and the city question
     assert "9160000011" not in joined.stdout + joined.stderr  # masked, as in every log
     again = run("sms", "--from", "+79160000011", "СТОП", *at, env=env)
     assert "Вы отписались" in again.stdout
