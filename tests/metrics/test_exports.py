@@ -105,3 +105,12 @@ def test_no_metrics_output_shows_a_phone_number(
         national = w.phone[2:]  # 916 000 xx xx
         assert national not in everything
     assert not re.search(r"\+7\d{10}", everything)
+
+
+def test_every_csv_suppresses_small_counts_of_people_through_one_function() -> None:
+    from text4baby_ru.metrics.tables import cell
+
+    # One pregnancy loss, three women on the baby track: never written as such.
+    assert cell("outcomes", 1) == "<5" and cell("by_track", 3) == "<5"
+    assert cell("subscribers", 0) == 0 and cell("subscribers", 5) == 5
+    assert cell("messages", 1) == 1  # messages are not people
