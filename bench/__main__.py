@@ -89,6 +89,12 @@ def main() -> None:
         default=None,
         help="subscribers for the metrics benchmark as sqlite,postgresql (default 100000,1000000)",
     )
+    parser.add_argument(
+        "--metrics-pg-sizes",
+        default=None,
+        help="PostgreSQL sizes for the metrics benchmark, in one run (default 100000,1000000: "
+        "each query's growth between them is the point)",
+    )
     parser.add_argument("--sizes", default=None, help="planner sizes, comma-separated")
     parser.add_argument(
         "--databases", default=None, help="sqlite,postgresql (default: both if PostgreSQL answers)"
@@ -108,13 +114,13 @@ def main() -> None:
         else ([2_000] if args.quick else [10_000, 100_000, 1_000_000])
     )
     only = set(args.only.split(","))
-    metric_sizes = dict(
-        zip(
-            ("sqlite", "postgresql"),
-            [int(s) for s in (args.metrics_sizes or "100000,1000000").split(",")],
-            strict=True,
-        )
-    )
+    sqlite_size, pg_size = (int(s) for s in (args.metrics_sizes or "100000,1000000").split(","))
+    metric_sizes = {
+        "sqlite": [sqlite_size],
+        "postgresql": [int(s) for s in args.metrics_pg_sizes.split(",")]
+        if args.metrics_pg_sizes
+        else sorted({100_000, pg_size}),
+    }
     rows: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory(prefix="t4b-bench-") as tmp:
         folder = Path(tmp)
@@ -135,9 +141,9 @@ def main() -> None:
                 rows.append(webhook.backlog(kind, 600 if args.quick else 100_000, folder))
                 print(_table(rows[-1:]), flush=True)
             if "metrics" in only:
-                size = 2_000 if args.quick else metric_sizes[kind]
-                rows.append(metrics.run(kind, size, folder, repeats=1 if args.quick else 3))
-                print(_table(rows[-1:]), flush=True)
+                for size in [2_000] if args.quick else metric_sizes[kind]:
+                    rows.append(metrics.run(kind, size, folder, repeats=1 if args.quick else 3))
+                    print(_table(rows[-1:]), flush=True)
         if args.profile:
             _profile(folder, sizes[-1])
     when, commit = datetime.now(UTC).isoformat(timespec="seconds"), _commit()

@@ -24,6 +24,7 @@ from text4baby_ru.metrics.dose import dose
 from text4baby_ru.metrics.prometheus import DatabaseCollector
 from text4baby_ru.metrics.summary import summary
 from text4baby_ru.metrics.timeseries import check_range, timeseries
+from text4baby_ru.metrics.verify import differences
 
 MESSAGES_PER_SUBSCRIBER = 10
 TARGET_SECONDS = 1.0
@@ -178,7 +179,23 @@ def fill(url: str, n: int) -> None:
         conn.execute("SET maintenance_work_mem = '512MB'")
         for _, definition in indexes:
             conn.execute(definition)
+        # The load ran with the triggers off (replica role): the rollups are built as the
+        # migration's backfill builds them from existing rows.
+        for rollup in _migration().rollups("postgresql"):
+            conn.execute(rollup.upsert([rollup.part(rollup.source, 1)]))
         conn.execute("VACUUM ANALYZE")
+
+
+def _migration() -> Any:
+    """The rollups' migration module (its backfill builds the rollups from the raw rows)."""
+    import importlib.util
+
+    path = Path(__file__).resolve().parents[1] / "alembic/versions/20261130_metrics_rollups.py"
+    spec = importlib.util.spec_from_file_location("metrics_rollups", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def queries(sessions: Any) -> dict[str, Callable[[], object]]:
@@ -240,6 +257,11 @@ def run(kind: str, size: int, folder: Path, repeats: int = 3) -> dict[str, Any]:
                 runs.append(time.perf_counter() - t0)
             timings[name] = round(statistics.median(runs), 3)
             print(f"  metrics {kind} {size:,}: {name}: {timings[name]:.3f} s", flush=True)
+        t0 = time.perf_counter()
+        with sessions() as session:
+            drift = [str(d) for d in differences(session)]
+        verify_seconds = time.perf_counter() - t0
+        print(f"  metrics {kind} {size:,}: verify: {len(drift)} differences", flush=True)
         engine.dispose()
     finally:
         drop_database(url)
@@ -254,4 +276,6 @@ def run(kind: str, size: int, folder: Path, repeats: int = 3) -> dict[str, Any]:
         "slowest_seconds": max(timings.values()),
         "target_seconds": TARGET_SECONDS,
         "all_under_target": max(timings.values()) < TARGET_SECONDS,
+        "verify_differences": len(drift),
+        "verify_seconds": round(verify_seconds, 1),
     }

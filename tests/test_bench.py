@@ -51,3 +51,4 @@ def test_the_quick_benchmark_runs_and_reports_each_figure_against_its_floor(tmp_
         metrics["median_seconds"]
     )
     assert all(seconds > 0 for seconds in metrics["median_seconds"].values())
+    assert metrics["verify_differences"] == 0  # the rollups kept by the load match a recount

@@ -50,7 +50,9 @@ subscribers_app = typer.Typer(help="Subscribers.", **_PLAIN)
 app.add_typer(db_app, name="db")
 app.add_typer(content_app, name="content")
 app.add_typer(users_app, name="users")
+metrics_app = typer.Typer(help="The programme's metrics.", no_args_is_help=True)
 app.add_typer(subscribers_app, name="subscribers")
+app.add_typer(metrics_app, name="metrics")
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -485,6 +487,26 @@ def sms(
     if not runtime.inbound.drain().replies:  # the console gateway printed each reply
         typer.echo("(no reply)")
     runtime.engine.dispose()
+
+
+@metrics_app.command("verify")
+@friendly
+def metrics_verify() -> None:
+    """Recount every stored metric count from the raw rows; print each difference, exit 1 if
+    any (run it after an incident, or after restoring a backup)."""
+    from text4baby_ru.metrics.verify import counts_by_table, differences
+
+    settings = _settings()
+    with _sessions(settings)() as session:
+        found = 0
+        for difference in differences(session):
+            typer.echo(str(difference))
+            found += 1
+        if found:
+            typer.echo(f"{found} difference(s) between the rollups and the raw rows", err=True)
+            raise typer.Exit(1)
+        rows = ", ".join(f"{t} {n}" for t, n in counts_by_table(session).items())
+        typer.echo(f"the rollups match the raw rows ({rows})")
 
 
 def main() -> None:

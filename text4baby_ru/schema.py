@@ -14,6 +14,7 @@ from text4baby_ru.enrollment.models import (
     Suppression,
 )
 from text4baby_ru.keys import AppSecret
+from text4baby_ru.metrics import models as metric_models  # noqa: F401  (the rollup tables)
 from text4baby_ru.optin.models import WebCode
 
 metadata = Base.metadata

@@ -68,7 +68,9 @@ def test_prometheus_gauges_parse_and_match_the_database(
     age = families["t4b_outbox_oldest_queued_age_seconds"].samples[0].value
     assert age == 3 * 24 * 3600
     last = families["t4b_last_tip_planned_timestamp_seconds"].samples[0].value
-    assert last == session.scalar(select(func.max(OutboundMessage.created_at))).timestamp()
+    # The tip written last (the planner writes them in time order; this test's rows are not).
+    newest = select(OutboundMessage.created_at).order_by(OutboundMessage.id.desc()).limit(1)
+    assert last == session.scalar(newest).timestamp()
 
 
 def test_no_metrics_output_shows_a_phone_number(
@@ -128,3 +130,12 @@ def test_prometheus_shows_each_routes_rate_its_throttled_answers_and_expired_tip
     assert [(s.labels["gateway"], s.value) for s in throttled] == [("twilio", 12)]
     expired = families["t4b_messages_expired_past_deadline"].samples
     assert [s.value for s in expired if s.name.endswith("_total")] == [1]
+
+
+def test_every_csv_suppresses_small_counts_of_people_through_one_function() -> None:
+    from text4baby_ru.metrics.tables import cell
+
+    # One pregnancy loss, three women on the baby track: never written as such.
+    assert cell("outcomes", 1) == "<5" and cell("by_track", 3) == "<5"
+    assert cell("subscribers", 0) == 0 and cell("subscribers", 5) == 5
+    assert cell("messages", 1) == 1  # messages are not people

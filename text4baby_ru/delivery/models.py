@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from text4baby_ru.db import Base, UTCDateTime, enum_column, partial_index, partial_unique
+from text4baby_ru.db import Base, UTCDateTime, enum_column, partial_unique
 
 
 class MessageStatus(enum.StrEnum):
@@ -57,17 +57,8 @@ class OutboundMessage(Base):
         partial_unique("uq_outbound_reply", "inbound_id", "position", where="kind = 'reply'"),
         partial_unique("uq_outbound_alert", "alert_id", "person_id", where="kind = 'alert'"),
         UniqueConstraint("gateway", "provider_sid"),
+        # The metrics read rollups kept by triggers (text4baby_ru.metrics.models), not this table.
         Index("ix_outbound_messages_status_due", "status", "due_at"),
-        # For the metrics: messages per day by status and segments (read from the index alone),
-        # each enrollment's tips by status (dose received, who is behind), the error codes.
-        Index("ix_outbound_messages_created_status", "created_at", "status", "segments"),
-        partial_index("ix_outbound_messages_tips", "enrollment_id", "status", where="kind = 'tip'"),
-        partial_index(
-            "ix_outbound_messages_failures",
-            "created_at",
-            "error_code",
-            where="status IN ('failed', 'undelivered')",
-        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -8,12 +8,12 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from text4baby_ru.delivery.planner import day_literal, position_sql
-from text4baby_ru.enrollment.models import Enrollment, SubscriberStatus
 from text4baby_ru.enrollment.stage import FIRST_PREGNANCY_WEEK, LAST_BABY_WEEK, LAST_PREGNANCY_WEEK
 from text4baby_ru.errors import Invalid
 from text4baby_ru.metrics import days
 from text4baby_ru.metrics.definitions import DEFINITIONS
+from text4baby_ru.metrics.journey import journey_week
+from text4baby_ru.metrics.models import ActiveDates, OutcomeDay
 
 WEEKS = {
     "pregnancy": range(FIRST_PREGNANCY_WEEK, LAST_PREGNANCY_WEEK + 1),
@@ -22,26 +22,30 @@ WEEKS = {
 DISTRIBUTIONS = ("active_by_week", "optouts_by_week")
 
 
+def _counts(session: Session, metric: str, today: date) -> list[tuple[str, int, int]]:
+    """(track, week, women) from the rollups, weeks not yet clamped."""
+    if metric == "active_by_week":
+        a, n = ActiveDates, days.number(today)
+        rows = session.execute(
+            select(a.due_day, a.birth_day, a.enrollments).where(a.enrollments > 0)
+        )
+        return [(*journey_week(n, due, birth), count) for due, birth, count in rows]
+    if metric == "optouts_by_week":
+        o = OutcomeDay
+        query = (
+            select(o.track, o.week, func.sum(o.enrollments))
+            .where(o.outcome == "optout", o.track != "")
+            .group_by(o.track, o.week)
+        )
+        return [(track, week, int(count)) for track, week, count in session.execute(query)]
+    raise Invalid(f"unknown metric {metric!r}; one of: {', '.join(DISTRIBUTIONS)}")
+
+
 def distribution(session: Session, *, metric: str, today: date) -> dict[str, Any]:
     """Counts by track and week, with a point for every week of each track (zeros included);
     weeks outside the programme (before pregnancy week 4) are added to its first week."""
-    dialect = session.get_bind().dialect.name
-    if metric == "active_by_week":
-        day = day_literal(today, dialect)
-        status = SubscriberStatus.ACTIVE
-    elif metric == "optouts_by_week":
-        day = days.local_date(Enrollment.updated_at, dialect)
-        status = SubscriberStatus.OPTED_OUT
-    else:
-        raise Invalid(f"unknown metric {metric!r}; one of: {', '.join(DISTRIBUTIONS)}")
-    track, week = position_sql(day, dialect)
-    query = (
-        select(track, week, func.count())
-        .where(Enrollment.status == status, Enrollment.track.is_not(None))
-        .group_by(track, week)
-    )
     counts: dict[str, dict[int, int]] = {name: {} for name in WEEKS}
-    for name, n, count in session.execute(query):
+    for name, n, count in _counts(session, metric, today):
         weeks = WEEKS[name]
         n = min(max(n, weeks.start), weeks.stop - 1)
         counts[name][n] = counts[name].get(n, 0) + count

@@ -6,18 +6,17 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Subquery, case, func, literal, literal_column, select
+from sqlalchemy import FromClause, case, func, literal
 from sqlalchemy.sql.elements import ColumnElement
 
-from text4baby_ru.delivery.models import MessageKind, MessageStatus, OutboundMessage
 from text4baby_ru.enrollment.models import Enrollment, SubscriberStatus
 from text4baby_ru.enrollment.stage import FIRST_PREGNANCY_WEEK, LAST_BABY_WEEK, PREGNANCY_DAYS
 from text4baby_ru.metrics import days
+from text4baby_ru.metrics.models import TipCounts
 
 # The first tip is in pregnancy week 4 (or baby week 0); the last the day before week 53.
 FIRST_TIP_BEFORE_DUE = PREGNANCY_DAYS - FIRST_PREGNANCY_WEEK * 7
 PROGRAMME_DAYS = (LAST_BABY_WEEK + 1) * 7
-ACCEPTED = (MessageStatus.SENT, MessageStatus.DELIVERED, MessageStatus.UNDELIVERED)
 
 
 def expected_tips(today: date, weekdays: tuple[int, ...], dialect: str) -> ColumnElement[int]:
@@ -45,26 +44,10 @@ def expected_tips(today: date, weekdays: tuple[int, ...], dialect: str) -> Colum
     return case((end > start, days.weekdays_between(start, end, weekdays)), else_=literal(0))
 
 
-def tip_counts() -> Subquery:
-    """Her tips by what became of them, one row per enrollment that has any."""
-    status = OutboundMessage.status
-    return (
-        select(
-            OutboundMessage.enrollment_id.label("enrollment_id"),
-            func.count().label("planned"),
-            func.count().filter(status == MessageStatus.DELIVERED).label("delivered"),
-            func.count().filter(status.in_(ACCEPTED)).label("sent"),
-            func.count()
-            .filter(status.in_((MessageStatus.QUEUED, MessageStatus.SENDING)))
-            .label("queued"),
-            func.count().filter(status == MessageStatus.UNKNOWN).label("unknown"),
-            func.count().filter(status == MessageStatus.EXPIRED).label("expired"),
-        )
-        # Literal, so SQLite sees the partial index's own condition (a bound value hides it).
-        .where(OutboundMessage.kind == literal_column(f"'{MessageKind.TIP.value}'"))
-        .group_by(OutboundMessage.enrollment_id)
-        .subquery("tips")
-    )
+def tip_counts() -> FromClause:
+    """Her tips by what became of them, one row per enrollment that has any (the rollup kept
+    by the outbox's triggers)."""
+    return TipCounts.__table__.alias("tips")
 
 
 def zero(column: Any) -> ColumnElement[int]:

@@ -13,9 +13,21 @@ PEOPLE_METRICS = frozenset(
 )
 
 
+# Sections of the summary (and of any table built from it) whose figures count people: the
+# API's CSV and the pages' CSVs suppress them alike; messages and segments are not people.
+PEOPLE_SECTIONS = frozenset(
+    {"subscribers", "subscribers_by_track", "by_track", "outcomes", *PEOPLE_METRICS}
+)
+
+
 def people(n: int) -> int | str:
     """A count of people as an export may show it."""
     return f"<{SMALL}" if 0 < n < SMALL else n
+
+
+def cell(section: str, value: Any) -> Any:
+    """A figure of a section as any CSV may show it: a count of people under 5 as "<5"."""
+    return people(value) if section in PEOPLE_SECTIONS and isinstance(value, int) else value
 
 
 def write(header: Sequence[str], rows: Iterable[Sequence[Any]]) -> str:

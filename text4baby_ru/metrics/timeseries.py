@@ -1,4 +1,4 @@
-"""Metrics over time: one SQL aggregate per metric, grouped by Moscow day, then by week."""
+"""Metrics over time from the daily rollups (at most a row per day and key), by day or week."""
 
 from __future__ import annotations
 
@@ -8,14 +8,15 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from text4baby_ru.delivery.models import MessageStatus, OutboundMessage
-from text4baby_ru.enrollment.models import Channel, Enrollment, Person, SubscriberStatus
+from text4baby_ru.delivery.models import MessageStatus
+from text4baby_ru.enrollment.models import Channel
 from text4baby_ru.errors import Invalid
 from text4baby_ru.metrics import days
 from text4baby_ru.metrics.definitions import DAY, DEFINITIONS
+from text4baby_ru.metrics.models import EnrollmentDay, MessageDay, OutcomeDay
 
 Interval = Literal["day", "week"]
 MAX_DAYS = 400
@@ -64,63 +65,63 @@ def check_range(start: date, end: date, interval: str) -> Range:
 
 
 def _in_range(column: Any, where: Range) -> Any:
-    low, high = days.bounds(where.start, where.end)
-    return and_(column >= low, column < high)
+    return column.between(days.number(where.start), days.number(where.end))
 
 
-def _enrollments(session: Session, where: Range, dialect: str, _: float) -> Daily:
-    day = days.of_instant(Enrollment.created_at, dialect)
+def _enrollments(session: Session, where: Range, _: float) -> Daily:
+    e = EnrollmentDay
     query = (
-        select(day, Person.language, Enrollment.channel, func.count())
-        .join(Person, Person.id == Enrollment.person_id)
-        .where(_in_range(Enrollment.created_at, where), Enrollment.activated_at.is_not(None))
-        .group_by(day, Person.language, Enrollment.channel)
+        select(e.day, e.language, e.channel, func.sum(e.enrollments))
+        .where(_in_range(e.day, where), e.activated.is_(True))
+        .group_by(e.day, e.language, e.channel)
     )
     out: Daily = defaultdict(lambda: defaultdict(float))
     for n, language, channel, count in session.execute(query):
-        out[str(language)][n] += count
-        out[CHANNEL_NAMES[channel]][n] += count
+        out[language][n] += int(count)
+        out[CHANNEL_NAMES[Channel(channel)]][n] += int(count)
     return out
 
 
-def _leavers(
-    name: str, column: Any, *conditions: Any
-) -> Callable[[Session, Range, str, float], Daily]:
-    def daily(session: Session, where: Range, dialect: str, _: float) -> Daily:
-        day = days.of_instant(column, dialect)
-        query = select(day, func.count()).where(*conditions, _in_range(column, where)).group_by(day)
-        return {name: {n: count for n, count in session.execute(query)}}
+def _leavers(name: str, outcome: str) -> Callable[[Session, Range, float], Daily]:
+    def daily(session: Session, where: Range, _: float) -> Daily:
+        o = OutcomeDay
+        query = (
+            select(o.day, func.sum(o.enrollments))
+            .where(o.outcome == outcome, _in_range(o.day, where))
+            .group_by(o.day)
+        )
+        return {name: {n: int(count) for n, count in session.execute(query)}}
 
     return daily
 
 
-def _messages_by_status(session: Session, where: Range, dialect: str) -> Daily:
-    day = days.of_instant(OutboundMessage.created_at, dialect)
+def _messages_by_status(session: Session, where: Range) -> Daily:
+    m = MessageDay
     query = (
-        select(day, OutboundMessage.status, func.count(), func.sum(OutboundMessage.segments))
-        .where(_in_range(OutboundMessage.created_at, where))
-        .group_by(day, OutboundMessage.status)
+        select(m.day, m.status, func.sum(m.messages), func.sum(m.segments))
+        .where(_in_range(m.day, where))
+        .group_by(m.day, m.status)
     )
     out: Daily = defaultdict(dict)
     for n, status, count, segments in session.execute(query):
-        out[status.value][n] = count
+        out[status][n] = int(count)
         if status in ACCEPTED:
-            out["segments"][n] = out["segments"].get(n, 0) + (segments or 0)
+            out["segments"][n] = out["segments"].get(n, 0) + int(segments or 0)
     return out
 
 
-def _messages(session: Session, where: Range, dialect: str, _: float) -> Daily:
-    by_status = _messages_by_status(session, where, dialect)
+def _messages(session: Session, where: Range, _: float) -> Daily:
+    by_status = _messages_by_status(session, where)
     return {s.value: by_status.get(s.value, {}) for s in MessageStatus}
 
 
-def _segments(session: Session, where: Range, dialect: str, price: float) -> Daily:
-    segments = _messages_by_status(session, where, dialect).get("segments", {})
+def _segments(session: Session, where: Range, price: float) -> Daily:
+    segments = _messages_by_status(session, where).get("segments", {})
     return {"segments": segments, "cost": {n: v * price for n, v in segments.items()}}
 
 
-def _delivery_parts(session: Session, where: Range, dialect: str, _: float) -> Daily:
-    by_status = _messages_by_status(session, where, dialect)
+def _delivery_parts(session: Session, where: Range, _: float) -> Daily:
+    by_status = _messages_by_status(session, where)
     final: dict[int, float] = defaultdict(float)
     for status in FINAL:
         for n, count in by_status.get(status.value, {}).items():
@@ -133,30 +134,14 @@ class Metric:
     """How to compute a metric's daily figures and the names of its series."""
 
     series: tuple[str, ...]
-    daily: Callable[[Session, Range, str, float], Daily]
+    daily: Callable[[Session, Range, float], Daily]
 
 
 METRICS: dict[str, Metric] = {
     "enrollments": Metric(("ru", "en", "sms", "clinic", "web"), _enrollments),
-    "optouts": Metric(
-        ("optouts",),
-        _leavers("optouts", Enrollment.updated_at, Enrollment.status == SubscriberStatus.OPTED_OUT),
-    ),
-    "completions": Metric(
-        ("completions",),
-        _leavers(
-            "completions", Enrollment.ended_at, Enrollment.status == SubscriberStatus.COMPLETED
-        ),
-    ),
-    "losses": Metric(
-        ("losses",),
-        _leavers(
-            "losses",
-            Enrollment.ended_at,
-            Enrollment.status == SubscriberStatus.ENDED,
-            Enrollment.end_reason == "loss",
-        ),
-    ),
+    "optouts": Metric(("optouts",), _leavers("optouts", "optout")),
+    "completions": Metric(("completions",), _leavers("completions", "completion")),
+    "losses": Metric(("losses",), _leavers("losses", "loss")),
     "messages": Metric(tuple(s.value for s in MessageStatus), _messages),
     "delivery_rate": Metric(("delivery_rate",), _delivery_parts),
     "segments": Metric(("segments", "cost"), _segments),
@@ -181,8 +166,7 @@ def timeseries(
     spec = METRICS.get(metric)
     if spec is None:
         raise Invalid(f"unknown metric {metric!r}; one of: {', '.join(METRICS)}")
-    dialect = session.get_bind().dialect.name
-    daily = spec.daily(session, where, dialect, segment_price)
+    daily = spec.daily(session, where, segment_price)
     buckets = where.buckets()
     series = []
     if metric == "delivery_rate":
