@@ -74,8 +74,9 @@ def build(session: Session, today: date) -> list[Woman]:
             outcomes = [MessageStatus.DELIVERED] * len(days)
         assert isinstance(outcomes, list) and len(outcomes) <= len(days)
         for n, (day, status) in enumerate(zip(days, outcomes, strict=False)):
-            # a send day may carry two tips (the newborn essentials): a second apart
-            at = datetime.combine(day, datetime.min.time(), UTC) + timedelta(hours=7, seconds=n)
+            # a send day may carry two tips (the newborn essentials): the second a second later
+            again = days[:n].count(day)
+            at = datetime.combine(day, datetime.min.time(), UTC) + timedelta(hours=7, seconds=again)
             make_message(session, enrollment, status=status, created_at=at)
         accepted = (MessageStatus.SENT, MessageStatus.DELIVERED, MessageStatus.UNDELIVERED)
         women.append(

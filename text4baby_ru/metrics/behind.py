@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from text4baby_ru.enrollment.models import Enrollment, SubscriberStatus
 from text4baby_ru.keys import keyed_hash
 from text4baby_ru.metrics.definitions import DEFINITIONS
-from text4baby_ru.metrics.expected import expected_tips, tip_counts, zero
+from text4baby_ru.metrics.expected import expected_of, tip_counts, zero
 
 REASONS = ("paused", "unknown", "queued", "failures", "expired", "not_yet_planned", "missed")
 
@@ -28,7 +28,7 @@ def behind(
     """Counts by reason, and the `limit` enrollments missing the most tips."""
     dialect = session.get_bind().dialect.name
     tips = tip_counts()
-    expected = expected_tips(today, weekdays, dialect).label("expected")
+    expected = expected_of(tips, today, weekdays, dialect).label("expected")
     sent = zero(tips.c.sent)
     reason = case(
         (Enrollment.status == SubscriberStatus.PAUSED, literal("paused")),

@@ -58,7 +58,8 @@ DEFINITIONS: dict[str, str] = {
         "For each cohort (the Monday of the week she was activated): subscribers = enrollments "
         "activated that week; expected = the send days (three a week) from the day after she "
         "was activated to yesterday, within her programme (pregnancy week 4 to the first "
-        "birthday) and before the day she left; delivered = her tips with status delivered; "
+        "birthday) and before the day she left, or the tips that already went to her if more (a "
+        "send day may carry two newborn essentials); delivered = her tips with status delivered; "
         "ratio = delivered / expected."
     ),
     "behind": (

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from text4baby_ru.enrollment.models import Enrollment
 from text4baby_ru.metrics import days
 from text4baby_ru.metrics.definitions import DEFINITIONS
-from text4baby_ru.metrics.expected import expected_tips, tip_counts, zero
+from text4baby_ru.metrics.expected import expected_of, tip_counts, zero
 
 
 def dose(session: Session, *, today: date, weekdays: tuple[int, ...]) -> dict[str, Any]:
@@ -25,7 +25,7 @@ def dose(session: Session, *, today: date, weekdays: tuple[int, ...]) -> dict[st
         select(
             cohort,
             func.count(),
-            func.sum(expected_tips(today, weekdays, dialect)),
+            func.sum(expected_of(tips, today, weekdays, dialect)),
             func.sum(zero(tips.c.delivered)),
         )
         .select_from(Enrollment)

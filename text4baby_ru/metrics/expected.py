@@ -50,6 +50,13 @@ def tip_counts() -> FromClause:
     return TipCounts.__table__.alias("tips")
 
 
+def expected_of(tips: Any, today: date, weekdays: tuple[int, ...], dialect: str) -> Any:
+    """Her expected tips: her send days so far, or the tips that already went to her when more
+    (a send day may carry two newborn essentials; today's tip once it went)."""
+    gone = zero(tips.c.planned) - zero(tips.c.queued)
+    return days.greatest(dialect, expected_tips(today, weekdays, dialect), gone)
+
+
 def zero(column: Any) -> ColumnElement[int]:
     """A count from an outer join: 0 where she has no row."""
     return func.coalesce(column, 0)
