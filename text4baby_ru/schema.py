@@ -10,6 +10,7 @@ from text4baby_ru.enrollment.models import (
     Enrollment,
     InboundMessage,
     Person,
+    Reminder,
     ReplyCounter,
     Suppression,
 )
@@ -31,6 +32,7 @@ __all__ = [
     "OutboundMessage",
     "Person",
     "RateSlot",
+    "Reminder",
     "ReplyCounter",
     "RouteHealth",
     "Suppression",

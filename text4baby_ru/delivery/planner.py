@@ -66,6 +66,7 @@ class PlanReport:
     tips: int = 0
     questions: int = 0
     completed: int = 0
+    reminders: int = 0
     zones: list[str] = field(default_factory=list)
 
 
@@ -252,7 +253,7 @@ def _plan_tips(session: Session, slots: ZoneSlots, now: datetime, ids: IdRange) 
         )
         .where(*_eligible(slots, ids), Enrollment.activated_at < slots.when("instant"))
     )
-    return _insert_new(session, eligible)
+    return insert_new(session, eligible)
 
 
 def _plan_notice(
@@ -282,7 +283,7 @@ def _plan_notice(
         )
         .where(*_eligible(slots, ids), who)
     )
-    return _insert_new(session, eligible)
+    return insert_new(session, eligible)
 
 
 def _plan_milestones(
@@ -317,16 +318,20 @@ def _plan_milestones(
         )
 
 
-def _insert_new(session: Session, rows: Select[Any]) -> int:
-    """INSERT ... SELECT ... ON CONFLICT DO NOTHING into the outbox; the number of new rows."""
+def insert_new(
+    session: Session,
+    rows: Select[Any],
+    *,
+    key: tuple[str, str] = ("enrollment_id", "content_key"),
+    where: str = ONCE_PER_ENROLLMENT,
+) -> int:
+    """INSERT ... SELECT ... ON CONFLICT DO NOTHING into the outbox (on the partial unique index
+    of key where); the number of new rows."""
     module = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     statement = (
         module.insert(OutboundMessage)
         .from_select([c.name for c in rows.selected_columns], rows)
-        .on_conflict_do_nothing(
-            index_elements=["enrollment_id", "content_key"],
-            index_where=text(ONCE_PER_ENROLLMENT),
-        )
+        .on_conflict_do_nothing(index_elements=list(key), index_where=text(where))
     )
     result = session.execute(statement, execution_options={"preserve_rowcount": True})
     return int(result.rowcount)  # type: ignore[attr-defined]

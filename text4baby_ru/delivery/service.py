@@ -16,6 +16,7 @@ from text4baby_ru.delivery.erasure import expire_pending
 from text4baby_ru.delivery.failover import Failover
 from text4baby_ru.delivery.models import MessageStatus, OutboundMessage
 from text4baby_ru.delivery.planner import PlanReport, Rules, plan, zones
+from text4baby_ru.delivery.reminders import plan_reminders
 from text4baby_ru.delivery.sender import SendPolicy, SendReport, send_due
 from text4baby_ru.delivery.statuses import apply_early_reports
 from text4baby_ru.enrollment.models import Enrollment, Person
@@ -42,6 +43,8 @@ class PassReport:
     def summary(self) -> str:
         """One line for the log and `dispatch`."""
         planned = f"{self.planned.tips} tips planned" if self.planned else "planning skipped"
+        if self.planned and self.planned.reminders:
+            planned += f", {self.planned.reminders} reminders queued"
         s = self.sent
         return (
             f"{planned}; {s.sent} sent, {s.retried} to retry, {s.failed} failed, "
@@ -88,6 +91,8 @@ def _plan_chunks(
                 ids=(low, low + chunk),
                 report=report,
             )
+    with sessions() as session, session.begin():
+        report.reminders = plan_reminders(session, now=now, quiet=rules.quiet)
     log.info("planned %d tips in %d zones", report.tips, len(report.zones))
     return report
 
