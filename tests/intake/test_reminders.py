@@ -155,3 +155,26 @@ def test_erasure_deletes_her_reminders(
     assert client.delete(f"/api/v1/subscribers/{phone}", headers=admin).status_code == 204
     session.expire_all()
     assert session.scalars(select(Reminder)).all() == []
+
+
+def test_her_reminders_are_listed_for_support_and_a_loss_cancels_them(
+    client: TestClient, session: Session, clock: FixedClock, runtime: Runtime
+) -> None:
+    phone = fixture_phone()
+    sms(client, phone, "МАМА 15.03.2027")
+    sms(client, phone, "ВИЗИТ 1.12 10:00")
+    sms(client, phone, "ВИЗИТ 20.12")
+    admin = bearer(session, clock, Role.ADMIN)
+    url = f"/api/v1/subscribers/{phone}/reminders"
+    listed = client.get(url, headers=admin).json()
+    assert [(r["day"], r["time"], r["status"]) for r in listed] == [
+        ("2026-12-20", None, "active"),
+        ("2026-12-01", "10:00", "active"),
+    ]
+    assert listed[1]["evening_at"] == "2026-11-30T15:00:00Z"  # 18:00 in Moscow
+    at(clock, datetime(2026, 12, 2, 9, 0, tzinfo=UTC))
+    assert [r["status"] for r in client.get(url, headers=admin).json()] == ["active", "past"]
+    sms(client, phone, "ПОТЕРЯ")
+    assert [r["status"] for r in client.get(url, headers=admin).json()] == ["cancelled", "past"]
+    viewer = bearer(session, clock, Role.VIEWER)
+    assert client.get(url, headers=viewer).status_code == 403

@@ -116,6 +116,17 @@ def cancel_all(session: Session, *, person_id: int, now: datetime) -> int:
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
 
 
+def reminders_of(session: Session, person_id: int) -> list[Reminder]:
+    """Her reminders, the latest appointment first."""
+    return list(
+        session.scalars(
+            select(Reminder)
+            .where(Reminder.person_id == person_id)
+            .order_by(Reminder.appointment_at.desc(), Reminder.id.desc())
+        )
+    )
+
+
 def erase_all(session: Session, *, person_id: int) -> None:
     """Delete her reminders: the dates of her appointments go with her number."""
     session.execute(delete(Reminder).where(Reminder.person_id == person_id))

@@ -29,6 +29,27 @@
     });
   }
 
+  function showReminders(list) {
+    var table = document.getElementById("reminders-table");
+    var states = JSON.parse(table.dataset.states);
+    var body = document.getElementById("reminders");
+    body.textContent = "";
+    if (!list.length) {
+      var empty = document.createElement("tr");
+      cell(empty, table.dataset.none);
+      body.appendChild(empty);
+    }
+    list.forEach(function (reminder) {
+      var row = document.createElement("tr");
+      var d = reminder.day.split("-");
+      cell(row, d[2] + "." + d[1] + "." + d[0]);
+      cell(row, reminder.time);
+      cell(row, states[reminder.status] || reminder.status);
+      cell(row, reminder.created_at.slice(0, 16).replace("T", " "));
+      body.appendChild(row);
+    });
+  }
+
   function load() {
     return T4B.api("GET", url()).then(function (r) {
       if (!r.ok) { card.hidden = true; T4B.show(result, r.error, true); return; }
@@ -36,6 +57,7 @@
       phone = r.body.phone;
       showFacts(r.body);
       card.hidden = false;
+      T4B.api("GET", url("/reminders")).then(function (r) { showReminders(r.body || []); });
       return T4B.api("GET", url("/messages?limit=100")).then(function (m) {
         var body = document.getElementById("history");
         body.textContent = "";
