@@ -17,7 +17,7 @@ from text4baby_ru.auth.models import Role
 from text4baby_ru.clock import FixedClock
 from text4baby_ru.delivery.models import MessageKind, MessageStatus, OutboundMessage
 from text4baby_ru.delivery.reminders import plan_reminders
-from text4baby_ru.enrollment.models import Person, Reminder
+from text4baby_ru.enrollment.models import Enrollment, Person, Reminder, SubscriberStatus
 from text4baby_ru.runtime import Runtime
 
 
@@ -178,3 +178,20 @@ def test_her_reminders_are_listed_for_support_and_a_loss_cancels_them(
     assert [r["status"] for r in client.get(url, headers=admin).json()] == ["cancelled", "past"]
     viewer = bearer(session, clock, Role.VIEWER)
     assert client.get(url, headers=viewer).status_code == 403
+
+
+def test_the_sender_drops_a_reminder_whose_enrollment_stopped_meanwhile(
+    client: TestClient, session: Session, clock: FixedClock, runtime: Runtime
+) -> None:
+    phone = fixture_phone()
+    sms(client, phone, "МАМА 15.03.2027")
+    sms(client, phone, "ВИЗИТ 2.12")
+    at(clock, datetime(2026, 12, 1, 15, 0, tzinfo=UTC))
+    with runtime.sessions() as s, s.begin():
+        assert plan_reminders(s, now=clock.now(), quiet=runtime.settings.quiet_window) == 1
+        # a stop that reached the database by another road, without cancelling the queue
+        enrollment = s.scalars(select(Enrollment).join(Person).where(Person.phone == phone)).one()
+        enrollment.status = SubscriberStatus.OPTED_OUT
+    runtime.run_pass("test")
+    [queued] = reminder_texts(session, phone)
+    assert queued.status is not MessageStatus.DELIVERED and queued.sent_at is None
