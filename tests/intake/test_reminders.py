@@ -195,3 +195,17 @@ def test_the_sender_drops_a_reminder_whose_enrollment_stopped_meanwhile(
     runtime.run_pass("test")
     [queued] = reminder_texts(session, phone)
     assert queued.status is not MessageStatus.DELIVERED and queued.sent_at is None
+
+
+def test_an_appointment_too_soon_for_any_text_is_not_promised(
+    client: TestClient, session: Session, clock: FixedClock
+) -> None:
+    phone = fixture_phone()  # the clock: 30 November, 10:00 in Moscow
+    sms(client, phone, "МАМА 15.03.2027")
+    sms(client, phone, "ВИЗИТ 30.11")  # today, no time: no evening before, no time to aim at
+    sms(client, phone, "ВИЗИТ 30.11 10:30")  # in half an hour: after 09:00, nothing fits
+    sms(client, phone, "ВИЗИТ 30.11 15:00")  # at 13:00 today
+    keys = [m["key"] for m in messages(client, session, clock, phone)]
+    assert keys[-3:] == ["reply.reminder_too_soon", "reply.reminder_too_soon", "reply.reminder_set"]
+    [stored] = session.scalars(select(Reminder).join(Person).where(Person.phone == phone)).all()
+    assert stored.morning_at == datetime(2026, 11, 30, 10, 0, tzinfo=UTC)

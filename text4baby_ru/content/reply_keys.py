@@ -42,6 +42,7 @@ REPLY_VARIABLES: dict[str, tuple[str, ...]] = {
     "reply.reminder_date_past": (),
     "reply.reminder_date_too_far": (),
     "reply.reminder_too_many": (),
+    "reply.reminder_too_soon": (),
     "reply.reminder_evening": ("visit",),
     "reply.reminder_today": ("visit",),
 }

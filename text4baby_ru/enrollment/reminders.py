@@ -3,7 +3,7 @@ and cancelling them. The delivery planner queues the texts; this module only kee
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -11,7 +11,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.orm import Session
 
 from text4baby_ru.enrollment.appointments import Visit
-from text4baby_ru.enrollment.conversation import Reply, State, ask_reminder
+from text4baby_ru.enrollment.conversation import Outcome, Reply, State, ask_reminder
 from text4baby_ru.enrollment.models import (
     Enrollment,
     Person,
@@ -61,6 +61,18 @@ def instants(visit: Visit, *, timezone: str, now: datetime) -> Instants:
         evening.astimezone(utc) if evening else None,
         morning.astimezone(utc) if morning else None,
     )
+
+
+def too_soon(outcome: Outcome, *, timezone: str, now: datetime) -> Outcome:
+    """An appointment too close for any reminder text (later today, or today's time has passed)
+    is not stored, and she is told so rather than promised a text that will never come."""
+    if outcome.visit is None:
+        return outcome
+    when = instants(outcome.visit, timezone=timezone, now=now)
+    if when.evening_at or when.morning_at:
+        return outcome
+    state = outcome.state and replace(outcome.state, reminders=outcome.state.reminders - 1)
+    return replace(outcome, replies=(Reply("reply.reminder_too_soon"),), state=state, visit=None)
 
 
 def _waiting(person_id: int, now: datetime) -> list[object]:
@@ -153,7 +165,7 @@ def request_reminder(
         enrollment.birth_date,
         reminders=pending_count(session, person.id, now=now),
     )
-    outcome = ask_reminder(text, state, today)
+    outcome = too_soon(ask_reminder(text, state, today), timezone=person.timezone, now=now)
     if outcome.visit is not None:
         add(
             session,

@@ -26,7 +26,7 @@ from text4baby_ru.enrollment.models import (
 )
 from text4baby_ru.enrollment.reminders import add as add_reminder
 from text4baby_ru.enrollment.reminders import cancel_all as cancel_reminders
-from text4baby_ru.enrollment.reminders import pending_count
+from text4baby_ru.enrollment.reminders import pending_count, too_soon
 from text4baby_ru.enrollment.stage import position_on
 from text4baby_ru.keys import keyed_hash
 
@@ -254,6 +254,8 @@ def handle_text(
     loaded = _load(session, phone, now, hash_key)
     parsed = parse(body)
     outcome = respond(parsed, body, loaded.state, today=loaded.today)
+    if loaded.person is not None:
+        outcome = too_soon(outcome, timezone=loaded.person.timezone, now=now)
     fallback = _guess_language(parsed, body)
     return _settle(
         session, loaded, outcome, fallback_language=fallback, channel=Channel.SMS, now=now
