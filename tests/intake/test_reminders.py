@@ -72,9 +72,13 @@ def test_she_is_reminded_the_evening_before_at_18_00_her_time_and_on_the_day(
     at(clock, evening_utc - timedelta(minutes=1))
     runtime.run_pass("test")
     assert reminder_texts(session, phone) == []  # 17:59 her time: not yet
+    admin = bearer(session, clock, Role.ADMIN)
+    before = client.get("/api/v1/metrics/summary", headers=admin).json()["messages"]
     at(clock, evening_utc)
     runtime.run_pass("test")
     runtime.run_pass("test")  # a second pass at the same instant sends nothing twice
+    after = client.get("/api/v1/metrics/summary", headers=admin).json()["messages"]
+    assert after["delivered"] == before["delivered"] + 1  # counted like any message
     [evening] = reminder_texts(session, phone)
     assert evening.content_key == "reply.reminder_evening"
     assert evening.body == "Напоминание: завтра, 2 декабря в 14:30, вы записаны к врачу."
