@@ -134,8 +134,9 @@ def test_cancel_stop_and_the_limit_of_three(
     assert [s.value for s in statuses] == ["cancelled"] * 4
 
 
-def test_a_reminder_queued_before_a_stop_is_not_sent(
-    client: TestClient, session: Session, clock: FixedClock, runtime: Runtime
+@pytest.mark.parametrize("word", ["СТОП", "ВИЗИТ ОТМЕНА"])
+def test_a_reminder_queued_before_a_stop_or_a_cancel_is_not_sent(
+    client: TestClient, session: Session, clock: FixedClock, runtime: Runtime, word: str
 ) -> None:
     phone = fixture_phone()
     sms(client, phone, "МАМА 15.03.2027")
@@ -143,7 +144,7 @@ def test_a_reminder_queued_before_a_stop_is_not_sent(
     at(clock, datetime(2026, 12, 1, 15, 0, tzinfo=UTC))
     with runtime.sessions() as s, s.begin():  # planned, not yet sent (the sender is busy)
         assert plan_reminders(s, now=clock.now(), quiet=runtime.settings.quiet_window) == 1
-    sms(client, phone, "СТОП")
+    sms(client, phone, word)
     [queued] = reminder_texts(session, phone)
     assert queued.status is MessageStatus.CANCELLED
 
