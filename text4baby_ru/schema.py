@@ -10,6 +10,7 @@ from text4baby_ru.enrollment.models import (
     Enrollment,
     InboundMessage,
     Person,
+    Reminder,
     ReplyCounter,
     Suppression,
 )
@@ -33,6 +34,7 @@ __all__ = [
     "PageSession",
     "Person",
     "RateSlot",
+    "Reminder",
     "ReplyCounter",
     "RouteHealth",
     "Suppression",

@@ -67,6 +67,9 @@ class Server:
         return self.cli("users", "create", "--role", role, "--name", name).strip().splitlines()[-1]
 
 
+INBOUND_SECRET = "browser-inbound-secret"
+
+
 @contextmanager
 def served(folder: Path, **settings: str) -> Iterator[Server]:
     """A migrated database with the shipped library, served on a free port (console gateway,
@@ -81,6 +84,7 @@ def served(folder: Path, **settings: str) -> Iterator[Server]:
             "T4B_PUBLIC_URL": f"http://127.0.0.1:{port}",
             "T4B_SECRET_KEY": "browser-test-key-not-a-secret",
             "T4B_SEND_RATE": "10000",
+            "T4B_INBOUND_SECRET": INBOUND_SECRET,  # her texts arrive over the Kannel route
         }
         | settings
     )

@@ -8,6 +8,7 @@ import json
 from collections.abc import Iterator
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
+from time import sleep
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -16,7 +17,14 @@ import pytest
 from sqlalchemy import create_engine
 from sqlalchemy.orm import Session
 
-from tests.admin.browser import Server, chromium, need_browser, screenshots_dir, served
+from tests.admin.browser import (
+    INBOUND_SECRET,
+    Server,
+    chromium,
+    need_browser,
+    screenshots_dir,
+    served,
+)
 from text4baby_ru.kit.formats import money
 from text4baby_ru.kit.segments import count
 from text4baby_ru.metrics.summary import summary
@@ -347,4 +355,30 @@ def test_an_admin_dry_runs_schedules_and_cancels_an_alert(
     row.locator("[data-status]", has_text="запланирована").wait_for()
     row.locator("[data-cancel]").click()
     row.locator("[data-status]", has_text="отменена").wait_for()
+    page.context.close()
+
+
+def test_support_sees_the_appointment_reminders_she_asked_for(
+    browser: Any, server: Server, tmp_path: Path
+) -> None:
+    enroll_at_clinic(server, tmp_path, [23])
+    visit = datetime.now(MOSCOW).date() + timedelta(days=10)
+    text = f"ВИЗИТ {visit:%d.%m} 14:30"
+    params = {"secret": INBOUND_SECRET, "from": "+79160000023", "text": text}
+    assert httpx.get(f"{server.url}/sms/kannel/inbound", params=params).status_code == 200
+    token = server.token("admin", "Поддержка")
+    api = f"{server.url}/api/v1/subscribers/%2B79160000023/reminders"
+    for _ in range(100):  # her text is handled in the background, as a phone would wait
+        listed = httpx.get(api, headers={"Authorization": f"Bearer {token}"}).json()
+        if listed:
+            break
+        sleep(0.1)
+    page = signed_in(browser, server, token)
+    page.goto("/admin/subscribers")
+    page.fill("#phone", "+7 916 000-00-23")
+    page.click("#lookup button")
+    row = page.locator("#reminders tr").first
+    row.filter(has_text="ждёт").wait_for()
+    assert row.inner_text().split("\t")[:3] == [f"{visit:%d.%m.%Y}", "14:30", "ждёт"]
+    assert "Напоминания о визитах к врачу" in page.locator("#subscriber").inner_text()
     page.context.close()

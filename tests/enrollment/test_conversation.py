@@ -106,6 +106,20 @@ TABLE = {
         "paused": (["unknown"], S.PAUSED),
         "opted_out": ([], S.OPTED_OUT),
     },
+    "ВИЗИТ 12.12 14:30": {
+        "none": (["not_enrolled"], N),
+        "pending": (["welcome"], S.PENDING),
+        "active": (["reminder_set"], S.ACTIVE),
+        "paused": (["reminder_set"], S.PAUSED),
+        "opted_out": ([], S.OPTED_OUT),
+    },
+    "ВИЗИТ ОТМЕНА": {
+        "none": (["not_enrolled"], N),
+        "pending": (["welcome"], S.PENDING),
+        "active": (["reminder_none"], S.ACTIVE),
+        "paused": (["reminder_none"], S.PAUSED),
+        "opted_out": ([], S.OPTED_OUT),
+    },
     "у меня выкидыш": {
         "none": (["not_enrolled"], N),
         "pending": (["loss_suspected"], S.PENDING),
@@ -206,3 +220,54 @@ def test_the_city_reply_names_the_city_in_her_language() -> None:
     outcome = respond(parse("Новосибирск"), "Новосибирск", english, today=TODAY)
     assert outcome.replies[0].values == {"city": "Novosibirsk"}
     assert outcome.place is not None and outcome.place.zone == "Asia/Novosibirsk"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["ВИЗИТ 12.12 14:30", "ПРИЁМ 12.12 14:30", "прием 12.12 14:30", "dbpbn 12.12 14:30"],
+)
+def test_a_reminder_is_asked_for_with_either_word_in_any_case_or_layout(text: str) -> None:
+    outcome = respond(parse(text), text, STATES["active"], today=TODAY)
+    assert [r.key for r in outcome.replies] == ["reply.reminder_set"]
+    assert outcome.replies[0].values == {"visit": "12 декабря в 14:30"}
+    assert outcome.visit is not None and outcome.visit.day == date(2026, 12, 12)
+    assert outcome.state is not None and outcome.state.reminders == 1
+
+
+def test_an_english_reminder_is_confirmed_in_english() -> None:
+    english = State(S.ACTIVE, "en", Track.PREGNANCY, DUE)
+    outcome = respond(parse("APPT Dec 12"), "APPT Dec 12", english, today=TODAY)
+    assert [r.key for r in outcome.replies] == ["reply.reminder_set"]
+    assert outcome.replies[0].values == {"visit": "12 December"}
+
+
+@pytest.mark.parametrize(
+    ("text", "reply"),
+    [
+        ("ВИЗИТ", "reply.reminder_not_understood"),
+        ("ВИЗИТ когда-нибудь", "reply.reminder_not_understood"),
+        ("ВИЗИТ 20.11.2026", "reply.reminder_date_past"),
+        ("ВИЗИТ 01.12.2027", "reply.reminder_date_too_far"),
+    ],
+)
+def test_a_reminder_with_a_bad_date_gets_a_clear_answer_and_stores_nothing(
+    text: str, reply: str
+) -> None:
+    outcome = respond(parse(text), text, STATES["active"], today=TODAY)
+    assert [r.key for r in outcome.replies] == [reply]
+    assert outcome.visit is None
+
+
+def test_the_fourth_pending_reminder_is_refused() -> None:
+    three = State(S.ACTIVE, "ru", Track.PREGNANCY, DUE, reminders=3)
+    outcome = respond(parse("ВИЗИТ 12.12"), "ВИЗИТ 12.12", three, today=TODAY)
+    assert [r.key for r in outcome.replies] == ["reply.reminder_too_many"]
+    assert outcome.visit is None
+
+
+@pytest.mark.parametrize("text", ["ВИЗИТ ОТМЕНА", "визит отменить", "APPT CANCEL", "dbpbn jnvtyf"])
+def test_cancel_words_cancel_her_reminders(text: str) -> None:
+    two = State(S.ACTIVE, "ru", Track.PREGNANCY, DUE, reminders=2)
+    outcome = respond(parse(text), text, two, today=TODAY)
+    assert [r.key for r in outcome.replies] == ["reply.reminder_cancelled"]
+    assert outcome.cancel_reminders

@@ -17,11 +17,26 @@ from text4baby_ru.deps import AdminUser, ClockDep, SessionDep
 from text4baby_ru.enrollment import support
 from text4baby_ru.enrollment.models import Enrollment, Person
 from text4baby_ru.enrollment.queries import find_person, latest_enrollment
+from text4baby_ru.enrollment.reminders import reminders_of
 from text4baby_ru.enrollment.service import current_enrollment
 from text4baby_ru.errors import NotFound
 from text4baby_ru.kit.phones import BadPhoneNumber, normalize
 
 router = APIRouter(prefix="/api/v1/subscribers", tags=["subscribers"])
+
+
+class ReminderOut(BaseModel):
+    """An appointment reminder she asked for and when its texts go (or went)."""
+
+    id: int
+    day: date
+    time: str | None
+    status: str  # active (still ahead), past, or cancelled
+    source: str
+    evening_at: datetime | None
+    morning_at: datetime | None
+    created_at: datetime
+    cancelled_at: datetime | None
 
 
 class SubscriberOut(BaseModel):
@@ -230,3 +245,35 @@ def erase_subscriber(phone: str, session: SessionDep, clock: ClockDep, admin: Ad
         entity_id=person.id,
         after=ERASED,
     )
+
+
+@router.get("/{phone}/reminders", summary="Her appointment reminders, latest first (admin)")
+def get_reminders(
+    phone: str, session: SessionDep, clock: ClockDep, admin: AdminUser
+) -> list[ReminderOut]:
+    person = person_or_404(session, phone)
+    now = clock.now()
+    record_by(
+        session,
+        admin,
+        at=now,
+        action="subscriber.read_reminders",
+        entity="person",
+        entity_id=person.id,
+    )
+    return [
+        ReminderOut(
+            id=r.id,
+            day=r.day,
+            time=r.at,
+            status="past"
+            if r.status.value == "active" and r.appointment_at <= now
+            else r.status.value,
+            source=r.source,
+            evening_at=r.evening_at,
+            morning_at=r.morning_at,
+            created_at=r.created_at,
+            cancelled_at=r.cancelled_at,
+        )
+        for r in reminders_of(session, person.id)
+    ]

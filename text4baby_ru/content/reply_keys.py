@@ -38,10 +38,20 @@ REPLY_VARIABLES: dict[str, tuple[str, ...]] = {
     "reply.web_confirm_pregnancy": ("week", "due_date"),
     "reply.web_confirm_baby": ("week", "birth_date"),
     "reply.not_a_doctor": (),
+    "reply.reminder_set": ("visit",),
+    "reply.reminder_cancelled": (),
+    "reply.reminder_none": (),
+    "reply.reminder_not_understood": (),
+    "reply.reminder_date_past": (),
+    "reply.reminder_date_too_far": (),
+    "reply.reminder_too_many": (),
+    "reply.reminder_too_soon": (),
+    "reply.reminder_evening": ("visit",),
+    "reply.reminder_today": ("visit",),
 }
 
 # Sample values for rendering replies in lint and previews: the longest realistic ones.
 REPLY_SAMPLES: dict[str, dict[str, object]] = {
-    "ru": {"city": "Петропавловск-Камчатский", "code": "483920"},
-    "en": {"city": "Petropavlovsk-Kamchatsky", "code": "483920"},
+    "ru": {"city": "Петропавловск-Камчатский", "code": "483920", "visit": "30 сентября в 14:30"},
+    "en": {"city": "Petropavlovsk-Kamchatsky", "code": "483920", "visit": "30 September at 14:30"},
 }

@@ -18,6 +18,7 @@ from text4baby_ru.enrollment.models import (
     Person,
     SubscriberStatus,
 )
+from text4baby_ru.enrollment.reminders import erase_all as erase_reminders
 from text4baby_ru.enrollment.service import suppress
 
 ERASED = {"erased": True}
@@ -61,6 +62,7 @@ def erase(session: Session, person: Person, *, now: datetime, suppress_number: b
         .where(Enrollment.person_id == person.id, Enrollment.status.not_in(CLOSED_STATUSES))
         .values(status=SubscriberStatus.ENDED, end_reason="erased", ended_at=now, updated_at=now)
     )
+    erase_reminders(session, person_id=person.id)
     session.execute(
         update(AuditEvent)
         .where(AuditEvent.entity == "person", AuditEvent.entity_id == str(person.id))

@@ -32,6 +32,7 @@ class MessageKind(enum.StrEnum):
     NOTICE = "notice"  # a one-off system text, once per (enrollment, reply key)
     REPLY = "reply"  # an answer, once per (inbound message, position)
     ALERT = "alert"  # a broadcast, once per (alert, person)
+    REMINDER = "reminder"  # an appointment reminder, once per (reminder, reply key)
 
 
 # The predicate of the partial unique index on (enrollment_id, content_key).
@@ -56,6 +57,9 @@ class OutboundMessage(Base):
         ),
         partial_unique("uq_outbound_reply", "inbound_id", "position", where="kind = 'reply'"),
         partial_unique("uq_outbound_alert", "alert_id", "person_id", where="kind = 'alert'"),
+        partial_unique(
+            "uq_outbound_reminder", "reminder_id", "content_key", where="kind = 'reminder'"
+        ),
         UniqueConstraint("gateway", "provider_sid"),
         # The metrics read rollups kept by triggers (text4baby_ru.metrics.models), not this table.
         Index("ix_outbound_messages_status_due", "status", "due_at"),
@@ -68,6 +72,8 @@ class OutboundMessage(Base):
     inbound_id: Mapped[int | None] = mapped_column(ForeignKey("inbound_messages.id"))
     position: Mapped[int | None]
     alert_id: Mapped[int | None]
+    # No foreign key: erasure deletes her reminders, the pseudonymous outbox row stays.
+    reminder_id: Mapped[int | None]
     content_key: Mapped[str | None] = mapped_column(String(64))
     revision_id: Mapped[int | None] = mapped_column(ForeignKey("content_revisions.id"))
     language: Mapped[str] = mapped_column(String(2))

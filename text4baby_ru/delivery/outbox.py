@@ -68,3 +68,17 @@ def cancel_unsent(session: Session, *, enrollment_id: int, now: datetime) -> int
         .values(status=MessageStatus.CANCELLED, updated_at=now)
     )
     return int(result.rowcount or 0)  # type: ignore[attr-defined]
+
+
+def cancel_reminder_texts(session: Session, *, person_id: int, now: datetime) -> int:
+    """Cancel her reminder texts not yet handed to a gateway (ВИЗИТ ОТМЕНА)."""
+    result = session.execute(
+        update(OutboundMessage)
+        .where(
+            OutboundMessage.person_id == person_id,
+            OutboundMessage.kind == MessageKind.REMINDER,
+            OutboundMessage.status == MessageStatus.QUEUED,
+        )
+        .values(status=MessageStatus.CANCELLED, updated_at=now)
+    )
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]

@@ -76,6 +76,7 @@ class PlanReport:
     tips: int = 0
     questions: int = 0
     completed: int = 0
+    reminders: int = 0
     zones: list[str] = field(default_factory=list)
 
 
@@ -244,7 +245,7 @@ def _plan_tips(session: Session, slots: ZoneSlots, now: datetime, ids: IdRange) 
             else_=true(),
         ),
     )
-    return _insert_new(session, eligible)
+    return insert_new(session, eligible)
 
 
 def _plan_newborn(session: Session, slots: ZoneSlots, now: datetime, ids: IdRange) -> int:
@@ -267,7 +268,7 @@ def _plan_newborn(session: Session, slots: ZoneSlots, now: datetime, ids: IdRang
     )
     names = [column.name for column in columns]
     rows = select(*[owed.c[name] for name in names]).where(owed.c.place <= newborn.PER_SEND_DAY)
-    return _insert_new(session, rows)
+    return insert_new(session, rows)
 
 
 def _plan_notice(
@@ -297,7 +298,7 @@ def _plan_notice(
         )
         .where(*_eligible(slots, ids), who)
     )
-    return _insert_new(session, eligible)
+    return insert_new(session, eligible)
 
 
 def _plan_milestones(
@@ -333,16 +334,20 @@ def _plan_milestones(
         )
 
 
-def _insert_new(session: Session, rows: Select[Any]) -> int:
-    """INSERT ... SELECT ... ON CONFLICT DO NOTHING into the outbox; the number of new rows."""
+def insert_new(
+    session: Session,
+    rows: Select[Any],
+    *,
+    key: tuple[str, str] = ("enrollment_id", "content_key"),
+    where: str = ONCE_PER_ENROLLMENT,
+) -> int:
+    """INSERT ... SELECT ... ON CONFLICT DO NOTHING into the outbox (on the partial unique index
+    of key where); the number of new rows."""
     module = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
     statement = (
         module.insert(OutboundMessage)
         .from_select([c.name for c in rows.selected_columns], rows)
-        .on_conflict_do_nothing(
-            index_elements=["enrollment_id", "content_key"],
-            index_where=text(ONCE_PER_ENROLLMENT),
-        )
+        .on_conflict_do_nothing(index_elements=list(key), index_where=text(where))
     )
     result = session.execute(statement, execution_options={"preserve_rowcount": True})
     return int(result.rowcount)  # type: ignore[attr-defined]

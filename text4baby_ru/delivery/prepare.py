@@ -32,8 +32,13 @@ def _render(message: OutboundMessage, revision_text: str, enrollment: Enrollment
 
 
 def _still_wanted(message: OutboundMessage, enrollment: Enrollment | None) -> bool:
-    """A tip goes only to an active enrollment; a notice not after a stop, a loss or a pause."""
-    if message.kind not in (MessageKind.TIP, MessageKind.NOTICE) or enrollment is None:
+    """A tip goes only to an active enrollment; a notice not after a stop, a loss or a pause;
+    a reminder she asked for also while her tips are paused, never after a stop or a loss."""
+    if enrollment is None:
+        return True
+    if message.kind is MessageKind.REMINDER:
+        return enrollment.status in (SubscriberStatus.ACTIVE, SubscriberStatus.PAUSED)
+    if message.kind not in (MessageKind.TIP, MessageKind.NOTICE):
         return True
     if message.kind is MessageKind.TIP:
         return enrollment.status is SubscriberStatus.ACTIVE

@@ -17,6 +17,7 @@ from text4baby_ru.delivery.failover import Failover
 from text4baby_ru.delivery.models import MessageStatus, OutboundMessage
 from text4baby_ru.delivery.planner import PlanReport, Rules, plan, zones
 from text4baby_ru.delivery.prepare import expire_overdue
+from text4baby_ru.delivery.reminders import plan_reminders
 from text4baby_ru.delivery.sender import SendPolicy, SendReport, send_due
 from text4baby_ru.delivery.statuses import apply_early_reports
 from text4baby_ru.enrollment.models import Enrollment, Person
@@ -44,6 +45,8 @@ class PassReport:
     def summary(self) -> str:
         """One line for the log and `dispatch`."""
         planned = f"{self.planned.tips} tips planned" if self.planned else "planning skipped"
+        if self.planned and self.planned.reminders:
+            planned += f", {self.planned.reminders} reminders queued"
         s = self.sent
         return (
             f"{planned}; {s.sent} sent, {s.retried} to retry, {s.throttled} throttled, "
@@ -98,8 +101,10 @@ def _plan_chunks(
                 ids=(low, low + chunk),
                 report=report,
             )
+    with sessions() as session, session.begin():
+        report.reminders = plan_reminders(session, now=now, quiet=rules.quiet)
     # Every 30 s: at INFO only when something was planned, so the console's messages stand out.
-    level = logging.INFO if report.tips or report.questions else logging.DEBUG
+    level = logging.INFO if report.tips or report.questions or report.reminders else logging.DEBUG
     log.log(level, "planned %d tips in %d zones", report.tips, len(report.zones))
     return report
 

@@ -19,6 +19,7 @@ class Command(enum.StrEnum):
     LOSS = "loss"
     LANGUAGE = "language"
     DATE = "date"
+    REMINDER = "reminder"  # an appointment reminder, or its cancellation
     TEXT = "text"  # anything else: a date, a city, a question
 
 
@@ -48,6 +49,7 @@ BIRTH_WORDS = {"родила", "родился", "родилась", "born"}
 LOSS_WORDS = {"потеря", "loss"}
 LANGUAGE_WORDS = {"english": "en", "английский": "en", "русский": "ru", "russian": "ru"}
 DATE_WORDS = {"дата", "date"}
+REMINDER_WORDS = {"визит", "прием", "appt", "appointment", "напомнить", "remind"}
 # Free text that suggests a loss: answered gently, never acted on without the loss word.
 LOSS_HINTS = (
     "выкидыш",
@@ -72,6 +74,7 @@ _VOCABULARY = (
     | LOSS_WORDS
     | set(LANGUAGE_WORDS)
     | DATE_WORDS
+    | REMINDER_WORDS
 )
 
 
@@ -125,6 +128,8 @@ def parse(text: str) -> Parsed:
         return Parsed(Command.LANGUAGE, first, rest, LANGUAGE_WORDS[first])
     if first in DATE_WORDS:
         return Parsed(Command.DATE, first, rest, language)
+    if first in REMINDER_WORDS:
+        return Parsed(Command.REMINDER, first, rest, language)
     if first == "unstop":
         return Parsed(Command.RESTART, first, rest, language)
     # СТАРТ and START are both a join word and "start again": the conversation decides by state.

@@ -10,10 +10,19 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from text4baby_ru.enrollment import cities
+from text4baby_ru.enrollment.appointments import (
+    CANCEL_WORDS,
+    MAX_PENDING,
+    Visit,
+    VisitError,
+    describe,
+    read_visit,
+)
 from text4baby_ru.enrollment.commands import Command, Parsed
 from text4baby_ru.enrollment.dates import Dated, DateError, Stage, classify
 from text4baby_ru.enrollment.models import SubscriberStatus, Track
 from text4baby_ru.enrollment.stage import in_programme
+from text4baby_ru.enrollment.text import other_layouts, words
 
 S = SubscriberStatus
 
@@ -27,6 +36,7 @@ class State:
     track: Track | None = None
     due_date: date | None = None
     birth_date: date | None = None
+    reminders: int = 0  # appointment reminders she has waiting
 
 
 @dataclass(frozen=True)
@@ -48,6 +58,8 @@ class Outcome:
     place: cities.Place | None = None
     end_reason: str | None = None
     counts_as_auto: bool = False  # an automatic answer to free text: rate-limited harder
+    visit: Visit | None = None  # an appointment to remind her of
+    cancel_reminders: bool = False
 
 
 def _reply(*keys: str, **values: str) -> tuple[Reply, ...]:
@@ -105,6 +117,30 @@ def _free_text(parsed: Parsed, text: str, state: State, today: date) -> Outcome:
             _reply("reply.city_set", city=place.name(state.language)), state, place=place
         )
     return Outcome(_reply("reply.unknown"), state, counts_as_auto=True)
+
+
+VISIT_ERRORS = {
+    VisitError.NOT_UNDERSTOOD: "reply.reminder_not_understood",
+    VisitError.PAST: "reply.reminder_date_past",
+    VisitError.TOO_FAR: "reply.reminder_date_too_far",
+}
+
+
+def ask_reminder(text: str, state: State, today: date) -> Outcome:
+    """An appointment reminder she asks for (or cancels), in her language."""
+    first = next(iter(words(text)), "")
+    if first and ({first, *other_layouts(first)} & CANCEL_WORDS):
+        key = "reply.reminder_cancelled" if state.reminders else "reply.reminder_none"
+        return Outcome(_reply(key), state, cancel_reminders=bool(state.reminders))
+    visit = read_visit(text, today=today)
+    if isinstance(visit, VisitError):
+        return Outcome(_reply(VISIT_ERRORS[visit]), state)
+    if state.reminders >= MAX_PENDING:
+        return Outcome(_reply("reply.reminder_too_many"), state)
+    new = replace(state, reminders=state.reminders + 1)
+    return Outcome(
+        _reply("reply.reminder_set", visit=describe(visit, state.language)), new, visit=visit
+    )
 
 
 def _restart(state: State, today: date) -> Outcome:
@@ -189,6 +225,10 @@ def respond(parsed: Parsed, text: str, state: State | None, *, today: date) -> O
         if status is S.PENDING:
             return _apply_date(state, dated, confirm=None)
         return _apply_date(state, dated, confirm="reply.birth_recorded")
+    if command is Command.REMINDER:
+        if status is S.PENDING:  # no reminders before she has joined with her date
+            return Outcome(_reply("reply.welcome"), state)
+        return ask_reminder(parsed.rest, state, today)
     if command is Command.DATE:
         return _apply_date(
             state, classify(parsed.rest, today=today, birth_word=False), confirm=None

@@ -151,3 +151,39 @@ class ReplyCounter(Base):
     day: Mapped[date] = mapped_column(Date, primary_key=True)
     replies: Mapped[int] = mapped_column(default=0)
     automatic: Mapped[int] = mapped_column(default=0)
+
+
+class ReminderStatus(enum.StrEnum):
+    """An appointment reminder's life: waiting (until its appointment has passed) or cancelled."""
+
+    ACTIVE = "active"
+    CANCELLED = "cancelled"
+
+
+_reminder_status_type, _reminder_status_check = enum_column(ReminderStatus, "status")
+
+
+class Reminder(Base):
+    """An appointment she asked to be reminded of. The instants of its texts are fixed when she
+    asks, in her zone then: the evening before at 18:00 and, with a time, that morning."""
+
+    __tablename__ = "reminders"
+    __table_args__ = (
+        _reminder_status_check,
+        # The planner's two questions: whose evening text and whose morning text is due.
+        partial_index("ix_reminders_evening", "evening_at", where="status = 'active'"),
+        partial_index("ix_reminders_morning", "morning_at", where="status = 'active'"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    enrollment_id: Mapped[int] = mapped_column(ForeignKey("enrollments.id"))
+    day: Mapped[date] = mapped_column(Date)  # the appointment's local date
+    at: Mapped[str | None] = mapped_column(String(5))  # its local time "HH:MM", if she gave one
+    appointment_at: Mapped[datetime] = mapped_column(UTCDateTime())  # or the end of that day
+    evening_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    morning_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    status: Mapped[ReminderStatus] = mapped_column(_reminder_status_type)
+    source: Mapped[str] = mapped_column(String(64))  # "sms", or the module that offered it
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

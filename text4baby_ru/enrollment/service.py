@@ -25,9 +25,13 @@ from text4baby_ru.enrollment.models import (
     Suppression,
     Track,
 )
+from text4baby_ru.enrollment.reminders import add as add_reminder
+from text4baby_ru.enrollment.reminders import cancel_all as cancel_reminders
+from text4baby_ru.enrollment.reminders import pending_count, too_soon
 from text4baby_ru.enrollment.stage import position_on
 from text4baby_ru.keys import keyed_hash
 
+S = SubscriberStatus
 MAX_REPLIES_A_DAY = 15
 MAX_AUTOMATIC_REPLIES_A_DAY = 3
 
@@ -85,6 +89,7 @@ class Handled:
     stage: Stage
     opted_out: bool = False
     ended: bool = False
+    reminders_cancelled: bool = False  # her queued reminder texts must stop too
 
 
 def _allow_reply(
@@ -159,6 +164,12 @@ def _apply(
     if state.status is SubscriberStatus.OPTED_OUT:
         suppress(session, phone_hash, reason="opted_out", now=now)
     session.flush()
+    if outcome.visit is not None:
+        add_reminder(
+            session, person=person, enrollment_id=enrollment.id, visit=outcome.visit, now=now
+        )
+    if outcome.cancel_reminders or state.status in (S.OPTED_OUT, S.ENDED):
+        cancel_reminders(session, person_id=person.id, now=now)
     return person, enrollment
 
 
@@ -184,6 +195,7 @@ def _load(session: Session, phone: str, now: datetime, hash_key: bytes) -> _Load
             Track(enrollment.track) if enrollment.track else None,
             enrollment.due_date,
             enrollment.birth_date,
+            reminders=pending_count(session, person.id, now=now),
         )
         if person and enrollment
         else None
@@ -232,6 +244,7 @@ def _settle(
         stage=stage_of(enrollment, loaded.today),
         opted_out=status is SubscriberStatus.OPTED_OUT,
         ended=status is SubscriberStatus.ENDED,
+        reminders_cancelled=outcome.cancel_reminders,
     )
 
 
@@ -242,6 +255,8 @@ def handle_text(
     loaded = _load(session, phone, now, hash_key)
     parsed = parse(body)
     outcome = respond(parsed, body, loaded.state, today=loaded.today)
+    if loaded.person is not None:
+        outcome = too_soon(outcome, timezone=loaded.person.timezone, now=now)
     fallback = _guess_language(parsed, body)
     return _settle(
         session, loaded, outcome, fallback_language=fallback, channel=Channel.SMS, now=now

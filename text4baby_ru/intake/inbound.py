@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session, aliased
 
 from text4baby_ru.content.live import MissingContent, render_live
 from text4baby_ru.content.templates import Stage
-from text4baby_ru.delivery.outbox import cancel_unsent, enqueue_replies
+from text4baby_ru.delivery.outbox import cancel_reminder_texts, cancel_unsent, enqueue_replies
 from text4baby_ru.enrollment.models import SET_ASIDE, InboundMessage
 from text4baby_ru.enrollment.service import Handled, allow_outside_reply, handle_text
 from text4baby_ru.keys import keyed_hash
@@ -227,6 +227,8 @@ def act_on(session: Session, handled: Handled, *, inbound_id: int, now: datetime
             "opted out" if handled.opted_out else "ended",
             cancelled,
         )
+    if handled.person_id is not None and handled.reminders_cancelled:
+        cancel_reminder_texts(session, person_id=handled.person_id, now=now)
     return enqueue_replies(session, handled, inbound_id=inbound_id, now=now)
 
 

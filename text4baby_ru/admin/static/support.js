@@ -80,6 +80,26 @@
     });
   }
 
+  function showReminders(list, zone) {
+    var table = document.getElementById("reminders-table");
+    var states = JSON.parse(table.dataset.states);
+    var body = document.getElementById("reminders");
+    body.textContent = "";
+    if (!list.length) {
+      var empty = document.createElement("tr");
+      cell(empty, table.dataset.none);
+      body.appendChild(empty);
+    }
+    list.forEach(function (reminder) {
+      var row = document.createElement("tr");
+      cell(row, F.day(reminder.day));
+      cell(row, reminder.time || "—");
+      cell(row, states[reminder.status] || reminder.status);
+      cell(row, F.moment(reminder.created_at, zone));
+      body.appendChild(row);
+    });
+  }
+
   function load() {
     return T4B.api("GET", url()).then(function (r) {
       if (!r.ok) { card.hidden = true; T4B.show(result, r.error, true); return; }
@@ -91,6 +111,7 @@
           showFacts(her, both[0].body || {});
           showConversation(both[1].body || [], her.timezone);
           card.hidden = false;
+          T4B.api("GET", url("/reminders")).then(function (r) { showReminders(r.body || [], her.timezone); });
         });
     });
   }
