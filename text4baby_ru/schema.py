@@ -14,6 +14,7 @@ from text4baby_ru.enrollment.models import (
     Suppression,
 )
 from text4baby_ru.keys import AppSecret
+from text4baby_ru.modules.models import Module, ModuleArm, ModuleAssignment, ModuleOption
 from text4baby_ru.optin.models import WebCode
 
 metadata = Base.metadata
@@ -28,6 +29,10 @@ __all__ = [
     "EarlyReport",
     "Enrollment",
     "InboundMessage",
+    "Module",
+    "ModuleArm",
+    "ModuleAssignment",
+    "ModuleOption",
     "OutboundMessage",
     "Person",
     "RateSlot",

@@ -35,10 +35,11 @@ REPLY_VARIABLES: dict[str, tuple[str, ...]] = {
     "reply.web_confirm_pregnancy": ("week", "due_date"),
     "reply.web_confirm_baby": ("week", "birth_date"),
     "reply.not_a_doctor": (),
+    "reply.module_please_answer": ("choices",),
 }
 
 # Sample values for rendering replies in lint and previews: the longest realistic ones.
 REPLY_SAMPLES: dict[str, dict[str, object]] = {
-    "ru": {"city": "Петропавловск-Камчатский", "code": "483920"},
-    "en": {"city": "Petropavlovsk-Kamchatsky", "code": "483920"},
+    "ru": {"city": "Петропавловск-Камчатский", "code": "483920", "choices": "1, 2 или 3"},
+    "en": {"city": "Petropavlovsk-Kamchatsky", "code": "483920", "choices": "1, 2 or 3"},
 }

@@ -66,6 +66,7 @@ class PlanReport:
     tips: int = 0
     questions: int = 0
     completed: int = 0
+    module_questions: int = 0
     zones: list[str] = field(default_factory=list)
 
 
@@ -197,7 +198,7 @@ def _outbox_columns(
 IdRange = tuple[int, int] | None
 
 
-def _eligible(slots: ZoneSlots, ids: IdRange) -> list[ColumnElement[bool]]:
+def eligible_where(slots: ZoneSlots, ids: IdRange) -> list[ColumnElement[bool]]:
     # No "phone IS NOT NULL" here: an erased woman has no active enrollment, and the condition
     # let SQLite walk every person by the phone index for each chunk (cost grew with the table).
     conditions: list[ColumnElement[bool]] = [Person.timezone.in_(list(slots.slots))]
@@ -250,7 +251,7 @@ def _plan_tips(session: Session, slots: ZoneSlots, now: datetime, ids: IdRange) 
                 ContentRevision.status == RevisionStatus.LIVE,
             ),
         )
-        .where(*_eligible(slots, ids), Enrollment.activated_at < slots.when("instant"))
+        .where(*eligible_where(slots, ids), Enrollment.activated_at < slots.when("instant"))
     )
     return _insert_new(session, eligible)
 
@@ -280,7 +281,7 @@ def _plan_notice(
                 ContentRevision.status == RevisionStatus.LIVE,
             ),
         )
-        .where(*_eligible(slots, ids), who)
+        .where(*eligible_where(slots, ids), who)
     )
     return _insert_new(session, eligible)
 
@@ -300,7 +301,7 @@ def _plan_milestones(
         session.scalars(
             select(Enrollment.id)
             .join(Person, Person.id == Enrollment.person_id)
-            .where(*_eligible(slots, ids), finished)
+            .where(*eligible_where(slots, ids), finished)
         )
     )
     if done:
@@ -367,4 +368,8 @@ def plan(
     zone_slots = ZoneSlots(slots, session.get_bind().dialect.name)
     report.tips += _plan_tips(session, zone_slots, now, ids)
     _plan_milestones(session, zone_slots, now, report, ids)
+    # Imported here: the questions' planner builds on this module's slots.
+    from text4baby_ru.delivery.questions import plan_questions
+
+    report.module_questions += plan_questions(session, zone_slots, now, ids)
     return report

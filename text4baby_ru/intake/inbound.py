@@ -21,6 +21,7 @@ from text4baby_ru.enrollment.models import SET_ASIDE, InboundMessage
 from text4baby_ru.enrollment.service import Handled, allow_outside_reply, handle_text
 from text4baby_ru.keys import keyed_hash
 from text4baby_ru.kit.phones import BadPhoneNumber, mask, normalize, region_of
+from text4baby_ru.modules.conversation import answer_text
 
 log = logging.getLogger(__name__)
 MAX_BODY = 1600  # Twilio's own limit for one inbound message
@@ -170,8 +171,13 @@ def handle_one(
                 return
             batch.outside_replies.append((phone, reply.text))
         return
-    handled = handle_text(session, phone=phone, body=text.body, now=at, hash_key=hash_key)
-    outcome = handled.replies[0].key.removeprefix("reply.") if handled.replies else "no_reply"
+    # While a module's question is open her text is read as its answer first (a command wins).
+    answered = answer_text(session, phone=phone, body=text.body, now=at)
+    if answered is not None:
+        handled, outcome = answered.handled, answered.outcome
+    else:
+        handled = handle_text(session, phone=phone, body=text.body, now=at, hash_key=hash_key)
+        outcome = handled.replies[0].key.removeprefix("reply.") if handled.replies else "no_reply"
     if handled.person_id is None:
         settle(outcome, body=None)  # a STOP from a stranger leaves no trace of her
     else:
