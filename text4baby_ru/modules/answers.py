@@ -35,7 +35,8 @@ def match(text: str, options: Sequence[OptionDef]) -> OptionDef | None:
         return None
     if tokens[0].isdigit():
         chosen = [o for o in options if str(o.number) == tokens[0]]
-        return chosen[0] if chosen and len(tokens) <= 3 else None
+        more = any(t.isdigit() for t in tokens[1:])  # "1 или 2" chooses nothing
+        return chosen[0] if chosen and not more and len(tokens) <= 3 else None
     found: set[str] = set()
     for variant in _variants(text):
         for option in options:

@@ -6,12 +6,19 @@ import secrets
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import Session
 
 from text4baby_ru.content.library import Library
 from text4baby_ru.modules.definition import ArmDef, ModuleDef, OptionDef, modules_of
-from text4baby_ru.modules.models import Module, ModuleArm, ModuleOption, ModuleStatus, Step
+from text4baby_ru.modules.models import (
+    Module,
+    ModuleArm,
+    ModuleAssignment,
+    ModuleOption,
+    ModuleStatus,
+    Step,
+)
 
 
 @dataclass
@@ -116,3 +123,32 @@ def load(session: Session, module_id: str) -> ModuleDef | None:
         outcome_after_days=row.outcome_after_days,
         outcome_success=row.outcome_success,
     )
+
+
+class BadTransition(ValueError):
+    """A module cannot go from its status to the one asked."""
+
+
+_ALLOWED = {
+    ModuleStatus.RUNNING: (ModuleStatus.DRAFT, ModuleStatus.PAUSED),
+    ModuleStatus.PAUSED: (ModuleStatus.RUNNING,),
+    ModuleStatus.STOPPED: (ModuleStatus.DRAFT, ModuleStatus.RUNNING, ModuleStatus.PAUSED),
+}
+
+
+def change_status(session: Session, module: Module, to: ModuleStatus, *, now: datetime) -> None:
+    """Start, pause or stop a module. Started, its arms and options are fixed; stopped, its
+    open questions close and it never asks again."""
+    if module.status not in _ALLOWED.get(to, ()):
+        raise BadTransition(f"a {module.status.value} module cannot become {to.value}")
+    if to is ModuleStatus.RUNNING and module.started_at is None:
+        module.started_at = now
+    if to is ModuleStatus.STOPPED:
+        module.stopped_at = now
+        session.execute(
+            update(ModuleAssignment)
+            .where(ModuleAssignment.module_id == module.id, ModuleAssignment.step.is_not(None))
+            .values(step=None, open_until=None)
+        )
+    module.status, module.updated_at = to, now
+    session.flush()
