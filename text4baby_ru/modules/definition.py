@@ -74,7 +74,7 @@ def _options(raw: Any, where: str) -> tuple[OptionDef, ...]:
         raise ModuleError(f"{where}: needs a list of at least two options")
     for o in raw:
         if any(not isinstance(w, str) for w in o.get("words") or ()):
-            raise ModuleError(f"{where}: {o.get('value')}: quote words like \"yes\" and \"no\"")
+            raise ModuleError(f'{where}: {o.get("value")}: quote words like "yes" and "no"')
     options = tuple(
         OptionDef(
             value=str(o["value"]),
