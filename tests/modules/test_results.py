@@ -263,3 +263,34 @@ def test_only_an_admin_starts_pauses_and_stops_a_module_and_a_dry_run_prices_it(
     assert client.get("/api/v1/modules/nope/results", headers=viewer).status_code == 404
     session.expire_all()
     assert session.get_one(Module, "registration").stopped_at is not None
+
+
+def test_assignments_and_answers_are_in_the_pseudonymous_export(
+    session: Session, client: TestClient, runtime: Runtime
+) -> None:
+    import csv
+    import io
+
+    start(session, "flu")
+    her = woman(session, due=WEEK_20_DUE)
+    plan(session, now=MONDAY_10_MSK, rules=runtime.rules())
+    session.commit()
+    phone = session.get_one(Person, her.person_id).phone
+    assert phone is not None
+    sms(client, phone, "2")
+    sms(client, phone, "3")
+    response = client.get("/api/v1/exports/pseudonymous", headers=_token(session, Role.ADMIN))
+    rows = [r for r in csv.DictReader(io.StringIO(response.text)) if r["record"] == "module"]
+    [row] = [r for r in rows if r["enrollment"] == str(her.id)]
+    record = session.scalars(
+        select(ModuleAssignment).where(ModuleAssignment.enrollment_id == her.id)
+    ).one()
+    assert (row["module"], row["arm"], row["answer"], row["reason"]) == (
+        "flu",
+        record.arm,
+        "not_planning",
+        "time",
+    )
+    assert (
+        row["created_on"] == "2026-11-30" and row["subscriber"] and phone[1:] not in response.text
+    )
