@@ -64,3 +64,23 @@ def test_every_module_of_the_library_has_its_texts_in_both_languages() -> None:
     from text4baby_ru.modules.definition import problems
 
     assert problems(load(data_dir("message_library"))) == []
+
+
+def test_the_mood_check_in_never_diagnoses_and_not_good_gets_the_doctor_and_103_112() -> None:
+    library = load(data_dir("message_library")).by_key()
+    not_good = library["module.mood.answer.not_good"].texts
+    assert all("103" in t and "112" in t for t in not_good.values())
+    assert "врач" in not_good["ru"] and "doctor" in not_good["en"]
+    for key in ("good", "mixed", "not_good"):
+        texts = library[f"module.mood.answer.{key}"].texts
+        assert "депресс" not in texts["ru"].lower() and "depress" not in texts["en"].lower()
+
+
+def test_the_season_window_runs_over_the_new_year_when_it_should() -> None:
+    from datetime import date
+
+    from text4baby_ru.delivery.questions import in_window
+
+    assert in_window(date(2026, 11, 30), (9, 12)) and not in_window(date(2027, 7, 5), (9, 12))
+    assert in_window(date(2027, 1, 15), (10, 2)) and not in_window(date(2027, 3, 1), (10, 2))
+    assert in_window(date(2027, 3, 1), None)
