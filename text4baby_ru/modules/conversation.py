@@ -102,7 +102,8 @@ class Answered:
 def answer_text(session: Session, *, phone: str, body: str, now: datetime) -> Answered | None:
     """Her text as the answer to her open module question; None when it is a command, when no
     question is open, or when it closes the question unanswered."""
-    if parse(body).command is not Command.TEXT:
+    parsed = parse(body)
+    if parsed.command is not Command.TEXT or parsed.loss_hint:  # a loss is never "1, 2 or 3"
         return None
     person = session.scalar(select(Person).where(Person.phone == phone))
     if person is None:
