@@ -214,3 +214,25 @@ def test_the_outcome_question_follows_the_named_number_of_days_later(
     sms(client, phone_of(session, asked), "да")
     assert keys(session, asked, MessageKind.REPLY)[-1] == "module.registration.outcome.done"
     assert assignment(session, asked).outcome == "done"
+
+
+def test_in_the_simulator_a_woman_at_week_10_gets_the_question_and_answers_2(
+    client: TestClient, session: Session, clock: FixedClock
+) -> None:
+    from tests.admin.test_pages import sign_in
+    from text4baby_ru.auth.models import Role
+    from text4baby_ru.clock import SystemClock
+
+    headers = {"X-CSRF-Token": sign_in(client, session, clock, Role.VIEWER)}
+    local = SystemClock().now().astimezone(ZoneInfo("Europe/Moscow")).date()
+    monday = local + timedelta(days=(7 - local.weekday()) % 7 or 7)
+    due = monday + timedelta(days=280 - 70)  # pregnancy week 10 begins next Monday
+    joined = client.post(
+        "/admin/simulator/text", json={"text": f"МАМА {due:%d.%m.%Y}"}, headers=headers
+    ).json()
+    moved = client.post("/admin/simulator/clock", json={"step": "monday"}, headers=headers).json()
+    new = [line["text"] for line in moved["lines"][len(joined["lines"]) :]]
+    assert any("встали на учёт в женской консультации" in t for t in new), new
+    answered = client.post("/admin/simulator/text", json={"text": "2"}, headers=headers).json()
+    last = answered["lines"][-1]
+    assert not last["incoming"] and "до 12 недель" in last["text"]
