@@ -8,7 +8,15 @@ from fastapi import FastAPI, Request
 from fastapi.responses import RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
 
-from text4baby_ru.admin.pages import alerts, content, dashboard, signin, simulator, support
+from text4baby_ru.admin.pages import (
+    alerts,
+    content,
+    dashboard,
+    modules,
+    signin,
+    simulator,
+    support,
+)
 from text4baby_ru.admin.pages.simulation import Simulator
 from text4baby_ru.admin.pages.web import STATIC_DIR, NeedSignIn, PageForbidden
 
@@ -18,6 +26,7 @@ ROUTERS = (
     content.router,
     support.router,
     alerts.router,
+    modules.router,
     simulator.router,
 )
 
