@@ -224,6 +224,8 @@ def test_in_the_simulator_a_woman_at_week_10_gets_the_question_and_answers_2(
     from text4baby_ru.clock import SystemClock
 
     headers = {"X-CSRF-Token": sign_in(client, session, clock, Role.VIEWER)}
+    start(session, "registration")
+    session.commit()
     local = SystemClock().now().astimezone(ZoneInfo("Europe/Moscow")).date()
     monday = local + timedelta(days=(7 - local.weekday()) % 7 or 7)
     due = monday + timedelta(days=280 - 70)  # pregnancy week 10 begins next Monday

@@ -27,7 +27,7 @@ from text4baby_ru.enrollment.models import Enrollment, Person
 from text4baby_ru.gateways.base import OutgoingSms, SendReceipt
 from text4baby_ru.intake.inbound import Arrival
 from text4baby_ru.migrations import upgrade
-from text4baby_ru.modules.models import Module, ModuleArm, ModuleOption, ModuleStatus
+from text4baby_ru.modules.models import Module, ModuleArm, ModuleOption
 from text4baby_ru.runtime import Runtime
 from text4baby_ru.settings import Settings
 
@@ -238,13 +238,9 @@ def _copy_library(source: Session, target: sessionmaker[Session]) -> None:
 
 
 def _copy_modules(source: Session, target: sessionmaker[Session]) -> None:
-    """The modules of the real database, each one not stopped running here, so a team can try a
-    module on the pretend phone before starting it for real."""
-    modules = [
-        dict(row._mapping)
-        | ({"status": ModuleStatus.RUNNING.value} if row.status != ModuleStatus.STOPPED else {})
-        for row in source.execute(select(Module.__table__))
-    ]
+    """The modules of the real database as they stand: the running ones ask on the pretend
+    phone as they would ask her."""
+    modules = [dict(row._mapping) for row in source.execute(select(Module.__table__))]
     if not modules:
         return
     arms = [dict(row._mapping) for row in source.execute(select(ModuleArm.__table__))]
