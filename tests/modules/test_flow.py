@@ -238,3 +238,14 @@ def test_in_the_simulator_a_woman_at_week_10_gets_the_question_and_answers_2(
     answered = client.post("/admin/simulator/text", json={"text": "2"}, headers=headers).json()
     last = answered["lines"][-1]
     assert not last["incoming"] and "до 12 недель" in last["text"]
+
+
+def test_after_stop_and_start_again_an_old_question_is_not_answerable(
+    session: Session, client: TestClient, asked: Enrollment
+) -> None:
+    phone = phone_of(session, asked)
+    sms(client, phone, "СТОП")
+    sms(client, phone, "СТАРТ")
+    sms(client, phone, "2")
+    assert "module.registration.answer.not_yet" not in keys(session, asked, MessageKind.REPLY)
+    assert assignment(session, asked).answer is None

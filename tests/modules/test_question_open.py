@@ -16,11 +16,11 @@ CELLS = [
     # (she sends, the reply it gets, her status after, the question still open)
     ("МАМА", "reply.already_pregnancy", SubscriberStatus.ACTIVE, True),
     ("МАМА 15.03.2027", "reply.already_pregnancy", SubscriberStatus.ACTIVE, True),
-    ("СТОП", "reply.stop", SubscriberStatus.OPTED_OUT, True),
+    ("СТОП", "reply.stop", SubscriberStatus.OPTED_OUT, False),
     ("UNSTOP", "reply.already_pregnancy", SubscriberStatus.ACTIVE, True),
     ("ПОМОЩЬ", "reply.help", SubscriberStatus.ACTIVE, True),
     ("РОДИЛА 28.11.2026", "reply.birth_recorded", SubscriberStatus.ACTIVE, True),
-    ("ПОТЕРЯ", "reply.loss", SubscriberStatus.ENDED, True),
+    ("ПОТЕРЯ", "reply.loss", SubscriberStatus.ENDED, False),
     ("ENGLISH", "reply.language_set", SubscriberStatus.ACTIVE, True),
     ("ДАТА 20.06.2027", "reply.date_changed", SubscriberStatus.ACTIVE, True),
     ("15.06.2027", "reply.module_please_answer", SubscriberStatus.ACTIVE, True),

@@ -21,7 +21,7 @@ from text4baby_ru.enrollment.models import SET_ASIDE, InboundMessage
 from text4baby_ru.enrollment.service import Handled, allow_outside_reply, handle_text
 from text4baby_ru.keys import keyed_hash
 from text4baby_ru.kit.phones import BadPhoneNumber, mask, normalize, region_of
-from text4baby_ru.modules.conversation import answer_text
+from text4baby_ru.modules.conversation import answer_text, close_questions
 
 log = logging.getLogger(__name__)
 MAX_BODY = 1600  # Twilio's own limit for one inbound message
@@ -227,6 +227,7 @@ def act_on(session: Session, handled: Handled, *, inbound_id: int, now: datetime
     """Cancel what a stop or a loss must stop and queue her replies; the replies' ids."""
     if handled.enrollment_id is not None and (handled.opted_out or handled.ended):
         cancelled = cancel_unsent(session, enrollment_id=handled.enrollment_id, now=now)
+        close_questions(session, handled.enrollment_id)
         log.info(
             "enrollment %s: %s, %d queued messages cancelled",
             handled.enrollment_id,

@@ -9,7 +9,7 @@ import hashlib
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from text4baby_ru.enrollment.commands import Command, parse
@@ -41,6 +41,16 @@ def open_assignment(session: Session, enrollment_id: int, now: datetime) -> Modu
         )
         .order_by(ModuleAssignment.open_until.desc())
         .limit(1)
+    )
+
+
+def close_questions(session: Session, enrollment_id: int) -> None:
+    """Close her open questions (she stopped or her enrollment ended): a later START does not
+    make an old question answerable again."""
+    session.execute(
+        update(ModuleAssignment)
+        .where(ModuleAssignment.enrollment_id == enrollment_id, ModuleAssignment.step.is_not(None))
+        .values(step=None, open_until=None, nudged=False)
     )
 
 
