@@ -22,6 +22,7 @@ from text4baby_ru.db import make_engine, session_factory, unit_of_work
 from text4baby_ru.gateways.console import ConsoleGateway
 from text4baby_ru.main import create_app
 from text4baby_ru.migrations import upgrade
+from text4baby_ru.modules.store import import_modules
 from text4baby_ru.resources import data_dir
 from text4baby_ru.runtime import Runtime
 from text4baby_ru.settings import Settings
@@ -65,7 +66,9 @@ def fresh_database_url(tmp_path: Path) -> Iterator[str]:
     upgrade(url)
     engine = make_engine(url)
     with unit_of_work(session_factory(engine)) as session:
-        import_library(session, load(data_dir("message_library")), now=T_LIBRARY)
+        library = load(data_dir("message_library"))
+        import_library(session, library, now=T_LIBRARY)
+        import_modules(session, library, now=T_LIBRARY)
     engine.dispose()
     yield url
     if gen is not None:
@@ -92,7 +95,9 @@ def engine(database_url: str) -> Iterator[Engine]:
     """The test database's engine, with the shipped library imported once (committed)."""
     engine = make_engine(database_url)
     with unit_of_work(session_factory(engine)) as session:
-        import_library(session, load(data_dir("message_library")), now=T_LIBRARY)
+        library = load(data_dir("message_library"))
+        import_library(session, library, now=T_LIBRARY)
+        import_modules(session, library, now=T_LIBRARY)
     yield engine
     engine.dispose()
 

@@ -30,6 +30,8 @@ from text4baby_ru.enrollment.models import Language
 from text4baby_ru.errors import AppError
 from text4baby_ru.intake.clinic import import_clinic_csv
 from text4baby_ru.migrations import upgrade
+from text4baby_ru.modules import definition as module_definition
+from text4baby_ru.modules import store as module_store
 from text4baby_ru.resources import data_dir
 from text4baby_ru.settings import Settings, SettingsError, get_settings
 
@@ -168,9 +170,15 @@ def content_import(
     if problems:
         typer.echo(content_lint.report(problems), err=True)
         _fail("the library has errors; nothing was imported", 1)
+    module_problems = module_definition.problems(lib)
+    if module_problems:
+        typer.echo("\n".join(module_problems), err=True)
+        _fail("the library's modules have errors; nothing was imported", 1)
     with unit_of_work(_sessions(settings)) as session:
         result = content_service.import_library(session, lib, now=SystemClock().now(), force=force)
+        modules = module_store.import_modules(session, lib, now=SystemClock().now())
     typer.echo(result.summary())
+    typer.echo(modules.summary())
 
 
 @content_app.command("lint")

@@ -19,6 +19,7 @@ from text4baby_ru.admin.exports_router import router as exports_router
 from text4baby_ru.admin.inbound_router import router as inbound_router
 from text4baby_ru.admin.messages_router import router as messages_router
 from text4baby_ru.admin.metrics_router import router as metrics_router
+from text4baby_ru.admin.modules_router import router as modules_router
 from text4baby_ru.admin.pages import install as install_pages
 from text4baby_ru.admin.subscribers_router import router as subscribers_router
 from text4baby_ru.admin.support_router import router as support_router
@@ -132,6 +133,7 @@ def create_app(runtime: Runtime) -> FastAPI:
     app.include_router(alerts_router)
     app.include_router(audit_router)
     app.include_router(metrics_router)
+    app.include_router(modules_router)
     app.include_router(exports_router)
     app.include_router(inbound_router)
     app.include_router(twilio_router)

@@ -16,6 +16,7 @@ from text4baby_ru.enrollment.models import (
 )
 from text4baby_ru.keys import AppSecret
 from text4baby_ru.metrics import models as metric_models  # noqa: F401  (the rollup tables)
+from text4baby_ru.modules.models import Module, ModuleArm, ModuleAssignment, ModuleOption
 from text4baby_ru.optin.models import WebCode
 
 metadata = Base.metadata
@@ -30,6 +31,10 @@ __all__ = [
     "EarlyReport",
     "Enrollment",
     "InboundMessage",
+    "Module",
+    "ModuleArm",
+    "ModuleAssignment",
+    "ModuleOption",
     "OutboundMessage",
     "PageSession",
     "Person",

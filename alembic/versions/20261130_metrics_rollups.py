@@ -11,7 +11,7 @@ The three outbox indexes of 0007 go: no query reads them any more, and every pla
 for two of them.
 
 Revision ID: metrics
-Revises: reminders
+Revises: modules
 Create Date: 2026-11-30 01:30:00
 """
 
@@ -22,7 +22,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision: str = "metrics"
-down_revision: str | None = "reminders"
+down_revision: str | None = "modules"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

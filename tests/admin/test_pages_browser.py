@@ -112,7 +112,7 @@ def test_sign_in_with_a_token_shows_each_role_its_pages(
     context.close()
 
     viewer = signed_in(browser, server, server.token("viewer", "Наблюдатель"))
-    assert viewer.locator("header nav a").all_inner_texts() == ["Сводка", "Симулятор"]
+    assert viewer.locator("header nav a").all_inner_texts() == ["Сводка", "Опросы", "Симулятор"]
     viewer.goto("/admin/content")
     assert "недоступна для вашей роли" in viewer.locator("main").inner_text()
     cookies = viewer.context.cookies()
@@ -381,4 +381,25 @@ def test_support_sees_the_appointment_reminders_she_asked_for(
     row.filter(has_text="ждёт").wait_for()
     assert row.inner_text().split("\t")[:3] == [f"{visit:%d.%m.%Y}", "14:30", "ждёт"]
     assert "Напоминания о визитах к врачу" in page.locator("#subscriber").inner_text()
+    page.context.close()
+
+
+def test_an_admin_dry_runs_and_starts_a_module_and_reads_its_results(
+    browser: Any, server: Server, shots: Path
+) -> None:
+    page = signed_in(browser, server, server.token("admin", "Опросы"))
+    page.on("dialog", lambda dialog: dialog.accept())
+    page.goto("/admin/modules")
+    row = page.locator("[data-module=mood]")
+    assert row.locator("[data-status]").inner_text() == "не запущен"
+    row.locator("[data-action=dry-run]").click()
+    page.locator("#module-result.ok").wait_for()
+    assert "SMS" in page.locator("#module-result").inner_text()
+    row.locator("[data-action=start]").click()
+    page.wait_for_load_state()
+    page.locator("[data-module=mood] [data-action=pause]").wait_for()
+    assert page.locator("[data-module=mood] [data-status]").inner_text() == "идёт"
+    page.screenshot(path=str(shots / "modules.png"), full_page=True)
+    page.goto("/admin/modules/mood?lang=en")
+    assert "Odds ratio (95% CI)" in page.locator("#arms").inner_text()
     page.context.close()

@@ -21,6 +21,8 @@ MATRIX = {
     ("GET", "/api/v1/metrics/timeseries"): ALL,
     ("GET", "/api/v1/metrics/distribution"): ALL,
     ("GET", "/api/v1/metrics/dose"): ALL,
+    ("GET", "/api/v1/modules"): ALL,
+    ("GET", "/api/v1/modules/{module_id}/results"): ALL,
     ("GET", "/api/v1/messages"): CONTENT,
     ("GET", "/api/v1/messages/{key}"): CONTENT,
     ("PATCH", "/api/v1/messages/{key}"): CONTENT,
@@ -36,6 +38,8 @@ SAMPLE = {
     "alert_id": "1",
     "user_id": "1",
     "inbound_id": "1",
+    "module_id": "flu",
+    "action": "pause",
 }
 
 

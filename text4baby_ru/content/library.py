@@ -59,6 +59,8 @@ class Library:
     messages: list[Message] = field(default_factory=list)
     review_notes: list[str] = field(default_factory=list)
     duplicate_keys: list[str] = field(default_factory=list)
+    # Interactive modules' structure as written (file, raw mapping); their texts are messages.
+    modules: list[tuple[str, Any]] = field(default_factory=list)
 
     def tips(self) -> list[Message]:
         """The weekly tips."""
@@ -132,6 +134,8 @@ def load(root: Path) -> Library:
         data = _read(path) or {}
         file = str(path.relative_to(root))
         track = data.get("track")
+        if "module" in data:
+            library.modules.append((file, data["module"]))
         entries = data.get("messages") if track else data.get("replies")
         if not isinstance(entries, list):
             raise LibraryError(f"{file}: expected `track` + `messages`, or `replies`")

@@ -194,7 +194,7 @@ def _metadata(message: Message, library: Library) -> list[Problem]:
                         f"(weeks {window.first}-{window.last})",
                     )
                 )
-    elif message.key not in REPLY_VARIABLES:
+    elif message.key not in REPLY_VARIABLES and not message.key.startswith("module."):
         problems.append(Problem("warning", "metadata", where, "reply key the service does not use"))
     return problems
 

@@ -48,10 +48,21 @@ REPLY_VARIABLES: dict[str, tuple[str, ...]] = {
     "reply.reminder_too_soon": (),
     "reply.reminder_evening": ("visit",),
     "reply.reminder_today": ("visit",),
+    "reply.module_please_answer": ("choices",),
 }
 
 # Sample values for rendering replies in lint and previews: the longest realistic ones.
 REPLY_SAMPLES: dict[str, dict[str, object]] = {
-    "ru": {"city": "Петропавловск-Камчатский", "code": "483920", "visit": "30 сентября в 14:30"},
-    "en": {"city": "Petropavlovsk-Kamchatsky", "code": "483920", "visit": "30 September at 14:30"},
+    "ru": {
+        "city": "Петропавловск-Камчатский",
+        "code": "483920",
+        "visit": "30 сентября в 14:30",
+        "choices": "1, 2 или 3",
+    },
+    "en": {
+        "city": "Petropavlovsk-Kamchatsky",
+        "code": "483920",
+        "visit": "30 September at 14:30",
+        "choices": "1, 2 or 3",
+    },
 }

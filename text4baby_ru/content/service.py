@@ -140,6 +140,8 @@ def _entry(key: ContentKey, texts: dict[str, str]) -> dict[str, Any]:
             }
     else:
         entry["variables"] = list(key.variables)
+        if key.source:  # a module's texts cite their source like tips
+            entry["source"] = key.source
     for language in LANGUAGES:
         if language in texts:
             entry[language] = _Literal(texts[language])

@@ -77,6 +77,7 @@ class PlanReport:
     questions: int = 0
     completed: int = 0
     reminders: int = 0
+    module_questions: int = 0
     zones: list[str] = field(default_factory=list)
 
 
@@ -178,7 +179,7 @@ def _outbox_columns(
 IdRange = tuple[int, int] | None
 
 
-def _eligible(slots: ZoneSlots, ids: IdRange) -> list[ColumnElement[bool]]:
+def eligible_where(slots: ZoneSlots, ids: IdRange) -> list[ColumnElement[bool]]:
     # No "phone IS NOT NULL" here: an erased woman has no active enrollment, and the condition
     # let SQLite walk every person by the phone index for each chunk (cost grew with the table).
     conditions: list[ColumnElement[bool]] = [Person.timezone.in_(list(slots.slots))]
@@ -233,7 +234,7 @@ def _plan_tips(session: Session, slots: ZoneSlots, now: datetime, ids: IdRange) 
         ContentKey.slot == slots.slot(),
     )
     eligible = _live_tips(select(*columns), this_slot).where(
-        *_eligible(slots, ids),
+        *eligible_where(slots, ids),
         Enrollment.activated_at < slots.when("instant"),
         # While newborn essentials are owed (planned just before), they take the regular tip's
         # place. A CASE, so the outbox is only looked at for women in the catch-up weeks.
@@ -259,7 +260,7 @@ def _plan_newborn(session: Session, slots: ZoneSlots, now: datetime, ids: IdRang
     owed = (
         _live_tips(select(*columns, order.label("place")), newborn.is_essential(ContentKey))
         .where(
-            *_eligible(slots, ids),
+            *eligible_where(slots, ids),
             Enrollment.activated_at < instant,
             newborn.in_catch_up(track, week),
             ~newborn.given_before(ContentKey.key, instant),
@@ -296,7 +297,7 @@ def _plan_notice(
                 ContentRevision.status == RevisionStatus.LIVE,
             ),
         )
-        .where(*_eligible(slots, ids), who)
+        .where(*eligible_where(slots, ids), who)
     )
     return insert_new(session, eligible)
 
@@ -317,7 +318,7 @@ def _plan_milestones(
         session.scalars(
             select(Enrollment.id)
             .join(Person, Person.id == Enrollment.person_id)
-            .where(*_eligible(slots, ids), finished)
+            .where(*eligible_where(slots, ids), finished)
         )
     )
     if done:
@@ -389,4 +390,8 @@ def plan(
     report.tips += _plan_newborn(session, zone_slots, now, ids)  # first: tips look at them
     report.tips += _plan_tips(session, zone_slots, now, ids)
     _plan_milestones(session, zone_slots, now, report, ids)
+    # Imported here: the questions' planner builds on this module's slots.
+    from text4baby_ru.delivery.questions import plan_questions
+
+    report.module_questions += plan_questions(session, zone_slots, now, ids)
     return report

@@ -21,6 +21,7 @@ from text4baby_ru.enrollment.models import SET_ASIDE, InboundMessage
 from text4baby_ru.enrollment.service import Handled, allow_outside_reply, handle_text
 from text4baby_ru.keys import keyed_hash
 from text4baby_ru.kit.phones import BadPhoneNumber, mask, normalize, region_of
+from text4baby_ru.modules.conversation import answer_text, close_questions
 
 log = logging.getLogger(__name__)
 MAX_BODY = 1600  # Twilio's own limit for one inbound message
@@ -170,8 +171,13 @@ def handle_one(
                 return
             batch.outside_replies.append((phone, reply.text))
         return
-    handled = handle_text(session, phone=phone, body=text.body, now=at, hash_key=hash_key)
-    outcome = handled.replies[0].key.removeprefix("reply.") if handled.replies else "no_reply"
+    # While a module's question is open her text is read as its answer first (a command wins).
+    answered = answer_text(session, phone=phone, body=text.body, now=at)
+    if answered is not None:
+        handled, outcome = answered.handled, answered.outcome
+    else:
+        handled = handle_text(session, phone=phone, body=text.body, now=at, hash_key=hash_key)
+        outcome = handled.replies[0].key.removeprefix("reply.") if handled.replies else "no_reply"
     if handled.person_id is None:
         settle(outcome, body=None)  # a STOP from a stranger leaves no trace of her
     else:
@@ -221,6 +227,7 @@ def act_on(session: Session, handled: Handled, *, inbound_id: int, now: datetime
     """Cancel what a stop or a loss must stop and queue her replies; the replies' ids."""
     if handled.enrollment_id is not None and (handled.opted_out or handled.ended):
         cancelled = cancel_unsent(session, enrollment_id=handled.enrollment_id, now=now)
+        close_questions(session, handled.enrollment_id)
         log.info(
             "enrollment %s: %s, %d queued messages cancelled",
             handled.enrollment_id,

@@ -17,6 +17,7 @@ from text4baby_ru.enrollment.models import Enrollment, Person
 from text4baby_ru.enrollment.stage import position_on
 from text4baby_ru.metrics.behind import pseudonym
 from text4baby_ru.metrics.days import REPORT_ZONE
+from text4baby_ru.modules.models import ModuleAssignment
 
 COLUMNS = (
     "record",
@@ -38,6 +39,14 @@ COLUMNS = (
     "sent_on",
     "delivered_on",
     "error_code",
+    "module",
+    "arm",
+    "answer",
+    "reason",
+    "reminder_offered",
+    "outcome",
+    "answered_on",
+    "outcome_on",
 )
 BATCH = 5_000
 DEFINITION = (
@@ -45,7 +54,11 @@ DEFINITION = (
     "track and week, the Moscow day she enrolled, the ISO week of her due and birth dates, the "
     "day and reason she left), then one `message` row per outbound message (pseudonym, "
     "enrollment, kind, library key, track, week, status, the Moscow days it was created, sent "
-    "and delivered, the error code). The pseudonym is a keyed hash of her internal id: stable "
+    "and delivered, the error code), then one `module` row per woman asked a module's "
+    "question (pseudonym, enrollment, module, her arm, the Moscow day she was asked, her "
+    "answer, reason, whether she was offered a reminder, her outcome answer and the days she "
+    "answered), so an evaluator can redo the module's analysis. The pseudonym is a keyed hash "
+    "of her internal id: stable "
     "across exports, useless without the service's secret key. No number, text or city."
 )
 
@@ -124,9 +137,33 @@ def _messages(session: Session, key: bytes) -> Iterator[str]:
         )
 
 
+def _modules(session: Session, key: bytes) -> Iterator[str]:
+    query = (
+        select(ModuleAssignment).order_by(ModuleAssignment.id).execution_options(yield_per=BATCH)
+    )
+    for a in session.scalars(query):
+        yield _line(
+            {
+                "record": "module",
+                "subscriber": pseudonym(key, a.person_id),
+                "enrollment": a.enrollment_id,
+                "module": a.module_id,
+                "arm": a.arm,
+                "created_on": _day(a.assigned_at),
+                "answer": a.answer,
+                "reason": a.reason,
+                "reminder_offered": int(a.reminder_offered),
+                "outcome": a.outcome,
+                "answered_on": _day(a.answered_at),
+                "outcome_on": _day(a.outcome_at),
+            }
+        )
+
+
 def pseudonymous_csv(session: Session, *, key: bytes, today: date) -> Iterator[str]:
     """The export as CSV lines, read in batches from session (a read-only one that lives until
     the response has streamed)."""
     yield _line({c: c for c in COLUMNS})
     yield from _enrollments(session, key, today)
     yield from _messages(session, key)
+    yield from _modules(session, key)

@@ -12,6 +12,7 @@ from text4baby_ru.admin.pages import (
     alerts,
     content,
     dashboard,
+    modules,
     review,
     signin,
     simulator,
@@ -27,6 +28,7 @@ ROUTERS = (
     review.router,
     support.router,
     alerts.router,
+    modules.router,
     simulator.router,
 )
 

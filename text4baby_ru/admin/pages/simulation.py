@@ -27,6 +27,7 @@ from text4baby_ru.enrollment.models import Enrollment, Person
 from text4baby_ru.gateways.base import OutgoingSms, SendReceipt
 from text4baby_ru.intake.inbound import Arrival
 from text4baby_ru.migrations import upgrade
+from text4baby_ru.modules.models import Module, ModuleArm, ModuleOption
 from text4baby_ru.runtime import Runtime
 from text4baby_ru.settings import Settings
 
@@ -251,3 +252,20 @@ def _copy_library(source: Session, target: sessionmaker[Session]) -> None:
     with unit_of_work(target) as session:
         session.execute(insert(ContentKey), keys)
         session.execute(insert(ContentRevision), live)
+    _copy_modules(source, target)
+
+
+def _copy_modules(source: Session, target: sessionmaker[Session]) -> None:
+    """The modules of the real database as they stand: the running ones ask on the pretend
+    phone as they would ask her."""
+    modules = [dict(row._mapping) for row in source.execute(select(Module.__table__))]
+    if not modules:
+        return
+    arms = [dict(row._mapping) for row in source.execute(select(ModuleArm.__table__))]
+    options = [dict(row._mapping) for row in source.execute(select(ModuleOption.__table__))]
+    with unit_of_work(target) as session:
+        session.execute(insert(Module), modules)
+        if arms:
+            session.execute(insert(ModuleArm), arms)
+        if options:
+            session.execute(insert(ModuleOption), options)

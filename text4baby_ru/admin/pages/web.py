@@ -46,6 +46,7 @@ NAV: tuple[tuple[str, str, tuple[Role, ...]], ...] = (
     ("/admin/review", "review", CONTENT_ROLES),
     ("/admin/subscribers", "subscribers", (Role.ADMIN,)),
     ("/admin/alerts", "alerts", (Role.ADMIN,)),
+    ("/admin/modules", "modules", ANY_ROLE),
     ("/admin/simulator", "simulator", ANY_ROLE),
 )
 

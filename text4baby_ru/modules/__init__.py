@@ -1,0 +1,1 @@
+"""Interactive modules: a question, tailored follow-ups, arms, and their evaluation."""
