@@ -226,13 +226,13 @@ def test_the_dashboard_is_legible_on_a_390_px_phone(
 
 
 PAGES = {
-    "viewer": ["/admin/dashboard", "/admin/simulator"],
+    "viewer": ["/admin/dashboard", "/admin/modules", "/admin/simulator"],
     "editor": ["/admin/dashboard", "/admin/content", f"/admin/content/{KEY}", "/admin/review",
-               "/admin/simulator"],
+               "/admin/modules", "/admin/simulator"],
     "reviewer": ["/admin/dashboard", "/admin/content", f"/admin/content/{KEY}", "/admin/review",
-                 "/admin/simulator"],
+                 "/admin/modules", "/admin/simulator"],
     "admin": ["/admin/dashboard", "/admin/content", f"/admin/content/{KEY}", "/admin/review",
-              "/admin/subscribers", "/admin/alerts", "/admin/simulator"],
+              "/admin/subscribers", "/admin/alerts", "/admin/modules", "/admin/simulator"],
 }  # fmt: skip
 
 

@@ -70,3 +70,13 @@ def test_every_reason_pattern_is_one_both_languages_read() -> None:
         assert "(?P" not in pattern and "(?<" not in pattern
         assert re.search("[а-яА-Я]", ru) and not re.search("[а-яА-Я]", en)
     assert set(CODES) >= {"subscriber_status", "message_status", "topic", "error", "role"}
+
+
+def test_every_topic_of_the_shipped_library_has_a_word_in_both_languages() -> None:
+    from text4baby_ru.admin.pages.labels import CODES
+    from text4baby_ru.content.library import load
+    from text4baby_ru.resources import data_dir
+
+    shipped = load(data_dir("message_library"))
+    topics = {tip.topic for tip in shipped.tips() if tip.topic}
+    assert topics and topics <= set(CODES["topic"]), topics - set(CODES["topic"])

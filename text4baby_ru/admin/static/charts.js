@@ -161,6 +161,7 @@ window.Charts = (function () {
     details.appendChild(summary);
     var scroll = document.createElement("div"), t = document.createElement("table");
     scroll.className = "scroll";
+    scroll.tabIndex = 0; /* a keyboard can scroll a wide table too */
     var tr = t.createTHead().insertRow();
     head.forEach(function (h) { var th = document.createElement("th"); th.scope = "col"; th.textContent = h; tr.appendChild(th); });
     var body = t.createTBody();
