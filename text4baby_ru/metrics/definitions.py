@@ -22,8 +22,8 @@ DEFINITIONS: dict[str, str] = {
         "on the Moscow day they ended."
     ),
     "losses": (
-        "Enrollments ended because she reported a loss (ПОТЕРЯ, LOSS), counted on the Moscow "
-        "day they ended."
+        "Enrollments ended because she reported a loss (the word LOSS, or its Russian twin), "
+        "counted on the Moscow day they ended."
     ),
     "messages": (
         "Outbound messages (tips, notices, replies and alerts) by their current status, counted "

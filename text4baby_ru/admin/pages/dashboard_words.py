@@ -29,7 +29,7 @@ RU_DEFINITIONS: dict[str, str] = {
         "то по выборке)."
     ),
     "segments": (
-        "SMS-сегменты сообщений, принятых оператором (отправлено, доставлено или не "
+        "Сегменты SMS сообщений, принятых оператором (отправлено, доставлено или не "
         "доставлено), по дню создания сообщения по московскому времени, и их стоимость в "
         "рублях по цене сегмента из настроек сервиса."
     ),
@@ -108,7 +108,7 @@ WORDS: tuple[tuple[str, str, str], ...] = (
     ("new_enrollments", "Новые абонентки", "New enrollments"),
     ("delivery_rate", "Доставлено", "Delivery rate"),
     ("median_to_deliver", "Время до доставки (медиана)", "Time to delivery (median)"),
-    ("segments_cost", "SMS-сегменты и стоимость", "SMS segments and cost"),
+    ("segments_cost", "Сегменты SMS и стоимость", "SMS segments and cost"),
     ("optouts", "Отписки", "Opt-outs"),
     ("losses", "Потери беременности", "Pregnancy losses"),
     ("completions", "Прошли программу", "Completions"),
