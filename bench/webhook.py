@@ -297,7 +297,7 @@ def backlog(kind: str, texts: int, folder: Path, workers: int = 4) -> dict[str, 
         "T4B_DATABASE_URL": url,
         "T4B_SMS_GATEWAY": "console",
         "T4B_LOG_LEVEL": "WARNING",
-        "T4B_SEND_RATE": "100000",
+        "T4B_SEND_RATE": "10000",  # the highest the settings allow
         "T4B_PASS_INTERVAL": "3600",
     }
     start = time.perf_counter()
@@ -313,6 +313,8 @@ def backlog(kind: str, texts: int, folder: Path, workers: int = 4) -> dict[str, 
     ]
     try:
         while _backlog(url) and time.perf_counter() - start < 3600:
+            if all(process.poll() is not None for process in pool):
+                raise RuntimeError("every worker exited before the backlog was drained")
             time.sleep(0.5)
         elapsed = time.perf_counter() - start
     finally:
