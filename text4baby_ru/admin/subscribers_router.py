@@ -7,9 +7,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
+from sqlalchemy.orm import Session
 
-from text4baby_ru.audit.service import record_by
+from text4baby_ru.audit.service import Actor, record_by
 from text4baby_ru.auth.models import User
+from text4baby_ru.clock import Clock
 from text4baby_ru.delivery.erasure import ERASED, erase
 from text4baby_ru.delivery.outbox import cancel_unsent
 from text4baby_ru.delivery.queries import messages_of
@@ -65,6 +67,13 @@ def person_or_404(session: SessionDep, phone: str) -> Person:
     person = find_person(session, e164)
     if person is None:
         raise NotFound("no subscriber with this number")
+    return person
+
+
+def read_of(session: Session, admin: Actor, clock: Clock, phone: str, action: str) -> Person:
+    """The person with this number (or 404), the read recorded in the audit log."""
+    person = person_or_404(session, phone)
+    record_by(session, admin, at=clock.now(), action=action, entity="person", entity_id=person.id)
     return person
 
 
@@ -130,15 +139,7 @@ def get_messages(
     admin: AdminUser,
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
 ) -> list[MessageOut]:
-    person = person_or_404(session, phone)
-    record_by(
-        session,
-        admin,
-        at=clock.now(),
-        action="subscriber.read_messages",
-        entity="person",
-        entity_id=person.id,
-    )
+    person = read_of(session, admin, clock, phone, "subscriber.read_messages")
     return [
         MessageOut(
             id=m.id,
@@ -251,16 +252,8 @@ def erase_subscriber(phone: str, session: SessionDep, clock: ClockDep, admin: Ad
 def get_reminders(
     phone: str, session: SessionDep, clock: ClockDep, admin: AdminUser
 ) -> list[ReminderOut]:
-    person = person_or_404(session, phone)
+    person = read_of(session, admin, clock, phone, "subscriber.read_reminders")
     now = clock.now()
-    record_by(
-        session,
-        admin,
-        at=now,
-        action="subscriber.read_reminders",
-        entity="person",
-        entity_id=person.id,
-    )
     return [
         ReminderOut(
             id=r.id,

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
-from text4baby_ru.admin.subscribers_router import person_or_404
+from text4baby_ru.admin.subscribers_router import person_or_404, read_of
 from text4baby_ru.audit.service import record_by
 from text4baby_ru.delivery import standing
 from text4baby_ru.deps import AdminUser, ClockDep, RuntimeDep, SessionDep
@@ -90,15 +90,7 @@ def get_conversation(
     admin: AdminUser,
     limit: Annotated[int, Query(ge=1, le=1000)] = 200,
 ) -> list[LineOut]:
-    person = person_or_404(session, phone)
-    record_by(
-        session,
-        admin,
-        at=clock.now(),
-        action="subscriber.read_conversation",
-        entity="person",
-        entity_id=person.id,
-    )
+    person = read_of(session, admin, clock, phone, "subscriber.read_conversation")
     return [
         LineOut(
             direction=line.direction,
