@@ -69,7 +69,8 @@ def upgrade() -> None:
         sa.Column("ask_reason", sa.Boolean(), nullable=False),
         sa.Column("offer_reminder", sa.Boolean(), nullable=False),
         sa.CheckConstraint(
-            "step IN ('question', 'reason', 'outcome')", name=op.f("ck_module_options_step")
+            "step IN ('question', 'reason', 'outcome', 'reminder')",
+            name=op.f("ck_module_options_step"),
         ),
         sa.ForeignKeyConstraint(
             ["module_id"], ["modules.id"], name=op.f("fk_module_options_module_id_modules")
@@ -100,7 +101,8 @@ def upgrade() -> None:
         sa.Column("outcome_at", text4baby_ru.db.UTCDateTime(timezone=True), nullable=True),
         sa.Column("followups", sa.Integer(), nullable=False),
         sa.CheckConstraint(
-            "step IN ('question', 'reason', 'outcome')", name=op.f("ck_module_assignments_step")
+            "step IN ('question', 'reason', 'outcome', 'reminder')",
+            name=op.f("ck_module_assignments_step"),
         ),
         sa.ForeignKeyConstraint(
             ["enrollment_id"],

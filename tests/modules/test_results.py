@@ -57,6 +57,41 @@ def test_a_woman_in_the_flu_window_is_drawn_into_an_arm_that_decides_the_reminde
     assert arms <= {"reminder", "no_reminder"}
 
 
+def test_women_offered_a_reminder_send_a_date_and_are_reminded_the_evening_before(
+    session: Session, client: TestClient, runtime: Runtime
+) -> None:
+    from text4baby_ru.clock import FixedClock
+    from text4baby_ru.enrollment.models import Reminder
+
+    start(session, "flu")
+    women = [woman(session, due=WEEK_20_DUE) for _ in range(16)]
+    plan(session, now=MONDAY_10_MSK, rules=runtime.rules())
+    session.commit()
+    offered = []
+    for her in women:
+        phone = session.get_one(Person, her.person_id).phone
+        assert phone is not None
+        sms(client, phone, "1")  # planning to get the shot
+        if "module.flu.reminder_offer" in keys(session, her, MessageKind.REPLY):
+            offered.append(her)
+            sms(client, phone, "15.12")  # the offer's answer: just the date
+            assert keys(session, her, MessageKind.REPLY)[-1] == "reply.reminder_set"
+    assert len(offered) >= 5, "the draw put fewer than five women in the reminder arm"
+    session.expire_all()
+    sources = session.scalars(select(Reminder.source)).all()
+    assert sources == ["module:flu"] * len(offered)
+    clock = runtime.clock
+    assert isinstance(clock, FixedClock)
+    clock.set(datetime(2026, 12, 14, 15, 0, tzinfo=UTC))  # 18:00 in Moscow, the evening before
+    runtime.run_pass("test")
+    for her in offered:
+        assert keys(session, her, MessageKind.REMINDER) == ["reply.reminder_evening"]
+    result = client.get("/api/v1/modules/flu/results", headers=_token(session, Role.VIEWER))
+    body = result.json()
+    assert body["reminders_offered"] == body["reminders_asked"] == len(offered)
+    assert body["reminders_sent"] == len(offered)
+
+
 def test_cost_as_the_reason_gets_the_text_that_the_vaccine_is_free(
     session: Session, client: TestClient, runtime: Runtime
 ) -> None:

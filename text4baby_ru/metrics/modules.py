@@ -10,6 +10,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from text4baby_ru.delivery.models import MessageKind, MessageStatus, OutboundMessage
+from text4baby_ru.enrollment.models import Reminder
 from text4baby_ru.metrics.module_stats import SMALL, cell, odds_ratio, wilson
 from text4baby_ru.modules.models import Module, ModuleArm, ModuleAssignment
 
@@ -25,6 +26,9 @@ DEFINITIONS = {
     "followups_sent": "Follow-up texts the gateway took: the text for her answer, the reason "
     "question and its answer, the reminder offer and the reply to the outcome question.",
     "reminders_offered": "Women whose answer and arm brought the offer of a reminder.",
+    "reminders_asked": "Women who answered the offer with a date: a reminder stored for them.",
+    "reminders_sent": "Reminder texts of those reminders handed to the provider (sent, "
+    "delivered or undelivered): the evening before, and on the day when she gave a time.",
     "outcome_rate": "In each arm: women who answered the outcome question with the module's "
     "named success, divided by the women of that arm who answered the outcome question; with "
     "the 95% Wilson score interval.",
@@ -119,6 +123,20 @@ def results(session: Session, module: Module) -> dict[str, Any]:
         )
         or 0
     )
+    asked = select(Reminder.id).where(Reminder.source == f"module:{module.id}")
+    reminders_asked = int(
+        session.scalar(
+            select(func.count(func.distinct(Reminder.person_id))).where(
+                Reminder.source == f"module:{module.id}"
+            )
+        )
+        or 0
+    )
+    reminders_sent = _sent(
+        session,
+        OutboundMessage.kind == MessageKind.REMINDER,
+        OutboundMessage.reminder_id.in_(asked),
+    )
     return {
         "id": module.id,
         "title": module.title,
@@ -138,6 +156,8 @@ def results(session: Session, module: Module) -> dict[str, Any]:
         },
         "followups_sent": cell(followups),
         "reminders_offered": cell(offered),
+        "reminders_asked": cell(reminders_asked),
+        "reminders_sent": cell(reminders_sent),
         "arms": _arms(session, module),
         "definitions": DEFINITIONS,
     }
@@ -148,7 +168,15 @@ def as_csv(result: dict[str, Any]) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["measure", "arm", "value", "low", "high"])
-    for key in ("assigned", "questions_sent", "answered", "followups_sent", "reminders_offered"):
+    for key in (
+        "assigned",
+        "questions_sent",
+        "answered",
+        "followups_sent",
+        "reminders_offered",
+        "reminders_asked",
+        "reminders_sent",
+    ):
         writer.writerow([key, "", result[key], "", ""])
     rate = result["answer_rate"]
     writer.writerow(["answer_rate", "", *(_interval(rate))])

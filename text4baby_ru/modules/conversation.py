@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from text4baby_ru.enrollment.commands import Command, parse
 from text4baby_ru.enrollment.conversation import Reply
 from text4baby_ru.enrollment.models import Person, SubscriberStatus
+from text4baby_ru.enrollment.reminders import request_reminder
 from text4baby_ru.enrollment.service import Handled, current_enrollment, local_today, stage_of
 from text4baby_ru.modules import store
 from text4baby_ru.modules.answers import choices, match
@@ -88,6 +89,8 @@ def read_answer(
         elif option.offer_reminder and arm.offer_reminder:
             replies.append(Reply(f"{base}.reminder_offer"))
             assignment.reminder_offered = True
+            assignment.step = Step.REMINDER  # her date is read as the answer to the offer
+            assignment.open_until = now + timedelta(hours=module.open_hours)
     elif step is Step.REASON:
         assignment.reason, assignment.reason_at = option.value, now
         tailored = arm.tailored
@@ -106,7 +109,7 @@ class Answered:
     """What reading her text as an answer did: the replies to queue and a short outcome."""
 
     handled: Handled
-    outcome: str  # module_answer or module_nudge
+    outcome: str  # module_answer, module_nudge or module_reminder
 
 
 def answer_text(session: Session, *, phone: str, body: str, now: datetime) -> Answered | None:
@@ -125,14 +128,33 @@ def answer_text(session: Session, *, phone: str, body: str, now: datetime) -> An
     if assignment is None:
         return None
     module = store.load(session, assignment.module_id)
-    if module is None or assignment.step not in module.options:
+    if module is None:
         return None
     language = person.language.value
+    today = local_today(now, person.timezone)
+    if assignment.step is Step.REMINDER:  # "Напомнить? Пришлите дату": her date, read once
+        _close(assignment)
+        reply = request_reminder(
+            session,
+            person=person,
+            enrollment=enrollment,
+            text=body,
+            today=today,
+            now=now,
+            source=f"module:{module.id}",
+        )
+        assignment.followups += 1
+        session.flush()
+        stage = stage_of(enrollment, today)
+        handled = Handled(person.id, enrollment.id, [reply], language, stage)
+        return Answered(handled, "module_reminder")
+    if assignment.step not in module.options:
+        return None
     replies = read_answer(assignment, module, body, language=language, now=now)
     session.flush()
     if replies is None:
         return None
-    stage = stage_of(enrollment, local_today(now, person.timezone))
+    stage = stage_of(enrollment, today)
     handled = Handled(person.id, enrollment.id, replies, language, stage)
     nudge = replies[0].key == PLEASE_ANSWER
     return Answered(handled, "module_nudge" if nudge else "module_answer")

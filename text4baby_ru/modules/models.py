@@ -28,6 +28,7 @@ class Step(enum.StrEnum):
     QUESTION = "question"
     REASON = "reason"
     OUTCOME = "outcome"
+    REMINDER = "reminder"  # the reminder offer: her date, or ВИЗИТ + date, is her answer
 
 
 _status_type, _status_check = enum_column(ModuleStatus, "status")

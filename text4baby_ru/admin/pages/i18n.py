@@ -53,6 +53,8 @@ WORDS: dict[str, tuple[str, str]] = {
     "reasons": ("Причины", "Reasons"),
     "followups_sent": ("Ответных сообщений отправлено", "Follow-ups sent"),
     "reminders_offered": ("Предложено напоминание", "Reminders offered"),
+    "reminders_asked": ("Попросили напомнить", "Reminders asked for"),
+    "reminders_sent": ("Отправлено напоминаний", "Reminders sent"),
     "arm": ("Группа", "Arm"),
     "reference_arm": ("группа сравнения", "reference"),
     "outcome_answered": ("Ответили на итоговый вопрос", "Answered the outcome question"),
