@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from text4baby_ru.db import Base, UTCDateTime, enum_column, partial_unique
+from text4baby_ru.db import Base, UTCDateTime, enum_column, partial_index, partial_unique
 
 
 class MessageStatus(enum.StrEnum):
@@ -60,6 +60,8 @@ class OutboundMessage(Base):
         partial_unique(
             "uq_outbound_reminder", "reminder_id", "content_key", where="kind = 'reminder'"
         ),
+        # Prometheus counts the expired ones at every scrape (only they are in the index).
+        partial_index("ix_outbound_messages_expired", "error_code", where="status = 'expired'"),
         UniqueConstraint("gateway", "provider_sid"),
         # The metrics read rollups kept by triggers (text4baby_ru.metrics.models), not this table.
         Index("ix_outbound_messages_status_due", "status", "due_at"),

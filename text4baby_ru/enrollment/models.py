@@ -116,6 +116,8 @@ class InboundMessage(Base):
         UniqueConstraint("provider", "provider_id"),
         # The handlers' queue: texts not yet handled, per number in arrival order.
         partial_index("ix_inbound_messages_pending", "sender", "id", where="processed_at IS NULL"),
+        # Set-aside texts, counted at every Prometheus scrape.
+        partial_index("ix_inbound_messages_set_aside", "id", where="outcome = 'failed'"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
