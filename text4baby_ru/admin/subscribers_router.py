@@ -81,17 +81,9 @@ def read_of(session: Session, admin: Actor, clock: Clock, phone: str, action: st
 def get_subscriber(
     phone: str, session: SessionDep, clock: ClockDep, admin: AdminUser
 ) -> SubscriberOut:
-    person = person_or_404(session, phone)
+    person = read_of(session, admin, clock, phone, "subscriber.read")
     person_id = person.id
     enrollment = latest_enrollment(session, person_id)
-    record_by(
-        session,
-        admin,
-        at=clock.now(),
-        action="subscriber.read",
-        entity="person",
-        entity_id=person_id,
-    )
     return SubscriberOut(
         phone=person.phone or "",
         status=enrollment.status.value if enrollment else None,

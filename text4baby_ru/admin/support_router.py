@@ -10,8 +10,7 @@ from zoneinfo import ZoneInfo
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
-from text4baby_ru.admin.subscribers_router import person_or_404, read_of
-from text4baby_ru.audit.service import record_by
+from text4baby_ru.admin.subscribers_router import read_of
 from text4baby_ru.delivery import standing
 from text4baby_ru.deps import AdminUser, ClockDep, RuntimeDep, SessionDep
 from text4baby_ru.enrollment.queries import latest_enrollment
@@ -50,12 +49,9 @@ class LineOut(BaseModel):
 def get_standing(
     phone: str, session: SessionDep, clock: ClockDep, runtime: RuntimeDep, admin: AdminUser
 ) -> StandingOut:
-    person = person_or_404(session, phone)
+    person = read_of(session, admin, clock, phone, "subscriber.read")
     enrollment = latest_enrollment(session, person.id)
     now = clock.now()
-    record_by(
-        session, admin, at=now, action="subscriber.read", entity="person", entity_id=person.id
-    )
     if enrollment is None:
         return StandingOut(
             status=None,
