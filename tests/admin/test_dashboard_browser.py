@@ -17,7 +17,6 @@ import pytest
 from sqlalchemy import create_engine, insert, select
 from sqlalchemy.orm import Session
 
-from tests.admin import test_pages_browser as shared
 from tests.admin.browser import Server, served
 from tests.admin.test_dashboard import _data
 from text4baby_ru.delivery.models import MessageKind, MessageStatus, OutboundMessage
@@ -36,8 +35,7 @@ END = datetime(2026, 11, 30, tzinfo=UTC)
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1366, "height": 900}
 KEY = "pregnancy.w25.1"
-# The page tests' fixtures: Playwright, one headless Chromium, the screenshots folder.
-sync_api, browser, shots = shared.sync_api, shared.browser, shared.shots
+# Playwright, one headless Chromium and the screenshots folder come from tests/admin/conftest.py.
 DRAWN = "[...document.querySelectorAll('.chart')].every(c => c.dataset.drawn)"
 
 

@@ -5,7 +5,6 @@ see the day's deliveries on the dashboard, enroll a pretend phone in the simulat
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
 from time import sleep
@@ -20,10 +19,6 @@ from sqlalchemy.orm import Session
 from tests.admin.browser import (
     INBOUND_SECRET,
     Server,
-    chromium,
-    need_browser,
-    screenshots_dir,
-    served,
 )
 from text4baby_ru.kit.formats import money
 from text4baby_ru.kit.segments import count
@@ -61,28 +56,6 @@ SAMPLES = [
     TWO_PARTS,
     TWO_PARTS + MORE,
 ]
-
-
-@pytest.fixture(scope="module")
-def sync_api() -> Any:
-    return need_browser()
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory, sync_api: Any) -> Iterator[Server]:
-    with served(tmp_path_factory.mktemp("pages")) as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def browser(sync_api: Any) -> Iterator[Any]:
-    with chromium(sync_api) as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return screenshots_dir(tmp_path_factory.mktemp("screenshots"))
 
 
 def signed_in(browser: Any, server: Server, token: str, language: str = "ru") -> Any:

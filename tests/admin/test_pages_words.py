@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -16,7 +15,7 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.admin.browser import Server, chromium, need_browser, screenshots_dir, served
+from tests.admin.browser import Server
 from tests.admin.test_pages_browser import MOSCOW, _outside_quiet_hours, enroll_at_clinic
 from tests.admin.walk import axe_violations, foreign_words
 from text4baby_ru.kit.formats import count_of, money, number
@@ -44,28 +43,6 @@ NAMES = {
     "ru": {"viewer": "Ольга", "editor": "Анна", "reviewer": "Елена", "admin": "Ирина"},
     "en": {"viewer": "Olga", "editor": "Anna", "reviewer": "Elena", "admin": "Irina"},
 }
-
-
-@pytest.fixture(scope="module")
-def sync_api() -> Any:
-    return need_browser()
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory, sync_api: Any) -> Iterator[Server]:
-    with served(tmp_path_factory.mktemp("words")) as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def browser(sync_api: Any) -> Iterator[Any]:
-    with chromium(sync_api) as running:
-        yield running
-
-
-@pytest.fixture(scope="module")
-def shots(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return screenshots_dir(tmp_path_factory.mktemp("screenshots"))
 
 
 def api(server: Server, token: str, method: str, path: str, **kwargs: Any) -> httpx.Response:
