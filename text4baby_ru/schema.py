@@ -14,10 +14,10 @@ from text4baby_ru.enrollment.models import (
     ReplyCounter,
     Suppression,
 )
+from text4baby_ru.intake.models import WebCode
 from text4baby_ru.keys import AppSecret
 from text4baby_ru.metrics import models as metric_models  # noqa: F401  (the rollup tables)
 from text4baby_ru.modules.models import Module, ModuleArm, ModuleAssignment, ModuleOption
-from text4baby_ru.optin.models import WebCode
 
 metadata = Base.metadata
 

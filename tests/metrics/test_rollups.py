@@ -18,10 +18,10 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from tests.factories import make_enrollment, make_person
 from tests.metrics.builders import make_message
+from text4baby_ru.alerts import service as alerts
 from text4baby_ru.auth.models import Role, User
 from text4baby_ru.auth.service import create_user
 from text4baby_ru.clock import FixedClock
-from text4baby_ru.delivery import alerts
 from text4baby_ru.delivery.erasure import erase
 from text4baby_ru.delivery.models import Alert, AlertStatus, MessageStatus, OutboundMessage
 from text4baby_ru.delivery.planner import Rules, plan

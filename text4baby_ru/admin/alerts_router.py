@@ -8,9 +8,9 @@ from fastapi import APIRouter
 from pydantic import BaseModel, Field
 from sqlalchemy import select
 
+from text4baby_ru.alerts import service as alerts
 from text4baby_ru.audit.service import record_by
 from text4baby_ru.clock import DEFAULT_ZONE
-from text4baby_ru.delivery import alerts
 from text4baby_ru.delivery.models import Alert, AlertStatus
 from text4baby_ru.deps import AdminUser, ClockDep, PathId, SessionDep, SettingsDep
 from text4baby_ru.errors import Invalid, NotFound

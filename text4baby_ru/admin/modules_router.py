@@ -8,9 +8,9 @@ from fastapi import APIRouter, Path, Query
 from fastapi.responses import PlainTextResponse
 from sqlalchemy import select
 
+from text4baby_ru.alerts import service as alerts
 from text4baby_ru.audit.service import record_by
 from text4baby_ru.content.live import MissingContent, live_revision
-from text4baby_ru.delivery import alerts
 from text4baby_ru.deps import AdminUser, AnyUser, ClockDep, SessionDep, SettingsDep
 from text4baby_ru.errors import Conflict, NotFound
 from text4baby_ru.metrics.modules import as_csv, results

@@ -1,5 +1,5 @@
 """The small rules the rollups share with their readers: where she stands on a day (from day
-numbers, the rule of delivery.planner.position_sql) and the buckets of delivery times."""
+numbers, the rule of enrollment.stage.position_sql) and the buckets of delivery times."""
 
 from __future__ import annotations
 

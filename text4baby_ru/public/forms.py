@@ -8,8 +8,8 @@ from datetime import date
 
 from text4baby_ru.enrollment.dates import DateError, Stage, classify
 from text4baby_ru.enrollment.service import WebJoin
+from text4baby_ru.intake.models import WebAction
 from text4baby_ru.kit.phones import BadPhoneNumber, normalize
-from text4baby_ru.optin.models import WebAction
 
 MAX_FIELD = 64  # no honest phone number, date or code is longer
 

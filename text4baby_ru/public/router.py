@@ -18,7 +18,7 @@ from text4baby_ru.clock import DEFAULT_ZONE
 from text4baby_ru.db import unit_of_work
 from text4baby_ru.deps import RuntimeDep
 from text4baby_ru.enrollment.service import local_today
-from text4baby_ru.optin.service import Limits, Verdict, ask, confirm
+from text4baby_ru.intake.join import Limits, Verdict, ask, confirm
 from text4baby_ru.public.forms import read_code, read_request
 from text4baby_ru.public.texts import TEXTS
 from text4baby_ru.runtime import Runtime

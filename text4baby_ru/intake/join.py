@@ -1,4 +1,5 @@
-"""Codes for the web page: ask (rate-limited, the same answer for every number), then confirm.
+"""The join page's actions, confirmed by a code sent by SMS: ask (rate-limited, the same answer
+for every number), then confirm.
 
 Only a confirmed code changes anything, and then exactly as the SMS conversation would.
 """
@@ -23,9 +24,9 @@ from text4baby_ru.enrollment.conversation import Reply
 from text4baby_ru.enrollment.models import InboundMessage, Language, Person, SubscriberStatus
 from text4baby_ru.enrollment.service import Handled, WebJoin, current_enrollment, handle_web
 from text4baby_ru.intake.inbound import act_on
+from text4baby_ru.intake.models import WebAction, WebCode
 from text4baby_ru.keys import keyed_hash
 from text4baby_ru.kit.phones import mask, region_of
-from text4baby_ru.optin.models import WebAction, WebCode
 
 log = logging.getLogger(__name__)
 CODE_KEY = "reply.web_code"

@@ -1,1 +1,0 @@
-"""Joining and stopping on the web page, confirmed by a code sent by SMS."""
