@@ -6,10 +6,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from text4baby_ru.clock import DEFAULT_ZONE
 from text4baby_ru.kit.plurals import plural
 
 NBSP = "\u00a0"  # keeps "1 000" and "12,50 руб." on one line
-MOSCOW = "Europe/Moscow"
 # The eleven zones of Russia by the city a Russian reader knows them by (ru, en).
 ZONES: tuple[tuple[str, str, str], ...] = (
     ("Europe/Kaliningrad", "Калининград", "Kaliningrad"),
@@ -76,7 +76,7 @@ def zone_name(zone: str, language: str) -> str:
     return zone
 
 
-def moment(value: datetime | None, language: str, zone: str = MOSCOW) -> str:
+def moment(value: datetime | None, language: str, zone: str = DEFAULT_ZONE) -> str:
     """A stored UTC time in a zone, labelled: 30.11.2026 14:05 (Москва)."""
     if value is None:
         return "—"

@@ -18,6 +18,7 @@ from text4baby_ru.admin.pages import labels
 from text4baby_ru.admin.pages.i18n import LANG_COOKIE, pick_language, translator
 from text4baby_ru.auth.models import Role
 from text4baby_ru.auth.sessions import SESSION_COOKIE, csrf_token, session_user
+from text4baby_ru.clock import DEFAULT_ZONE
 from text4baby_ru.deps import (
     ANY_ROLE,
     CONTENT_ROLES,
@@ -111,7 +112,7 @@ class Page:
             i18n=labels.for_js(self.language),
             label=lambda kind, code: labels.label(kind, code, self.language),
             day=lambda value: formats.day(value, self.language),
-            moment=lambda value, zone=formats.MOSCOW: formats.moment(value, self.language, zone),
+            moment=lambda value, zone=DEFAULT_ZONE: formats.moment(value, self.language, zone),
             money=lambda value: formats.money(value, self.language),
             number=lambda value, decimals=0: formats.number(value, self.language, decimals),
             noun=lambda name, n: labels.noun(name, n, self.language),
