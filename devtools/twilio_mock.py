@@ -76,6 +76,7 @@ class TwilioMock:
         self.throttled = 0  # creates answered 429
         self.accepted_at: list[float] = []  # monotonic instant of each accepted create
         self._lock = threading.Lock()
+        self._accepted = threading.Condition(self._lock)  # notified at each accepted message
         self._bucket: tuple[float, float] | None = None  # (tokens, at): full at first use
         self._host, self._port = host, port
         self._server: ThreadingHTTPServer | None = None
@@ -111,6 +112,12 @@ class TwilioMock:
         """Block until every status callback has been posted."""
         for thread in list(self._callbacks):
             thread.join(timeout)
+
+    def wait_for_messages(self, count: int, timeout: float) -> bool:
+        """Block until the provider has accepted at least count messages (no polling); False
+        if the timeout passed first."""
+        with self._accepted:
+            return self._accepted.wait_for(lambda: len(self.messages) >= count, timeout)
 
     def sent_bodies(self) -> list[tuple[str, str]]:
         """(to, body) of every message the provider accepted."""
@@ -176,6 +183,7 @@ class TwilioMock:
         with self._lock:
             self.messages.append(message)
             self.accepted_at.append(time.monotonic())
+            self._accepted.notify_all()
         if form.get("StatusCallback") and self.faults.callbacks:
             thread = threading.Thread(
                 target=self._post_callbacks, args=(message, form["StatusCallback"]), daemon=True

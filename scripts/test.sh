@@ -37,8 +37,9 @@ except Exception as error:
 PY
 then
     echo "== tests on PostgreSQL"
-    # The slow tests (wheel build, a served process) use their own SQLite files: once is enough.
-    T4B_TEST_DATABASE_URL="$pg_url" $bin/pytest -m "not slow" "$@"
+    # The slow tests (wheel build, a served process) run once, on SQLite; the crash tests (a
+    # process killed with SIGKILL, then restarted) on PostgreSQL too.
+    T4B_TEST_DATABASE_URL="$pg_url" $bin/pytest -m "not slow or crash" "$@"
 elif [ -n "${CI:-}" ]; then
     echo "error: CI must run the suite on PostgreSQL too" >&2
     exit 1

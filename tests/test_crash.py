@@ -6,8 +6,8 @@ from __future__ import annotations
 import signal
 import subprocess
 import sys
-import time
 from collections import Counter
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
@@ -20,9 +20,11 @@ from text4baby_ru.delivery.models import MessageStatus, OutboundMessage
 
 TOKEN, ACCOUNT = "crash-token", "AC" + "6" * 32
 N = 2000
+LEASE, SETTLE = timedelta(seconds=2), timedelta(seconds=1)
 
 
 @pytest.mark.slow
+@pytest.mark.crash  # on PostgreSQL too (scripts/test.sh)
 def test_sigkill_mid_send_neither_doubles_nor_loses(fresh_database_url: str) -> None:
     queue_replies(fresh_database_url, N)
     engine = make_engine(fresh_database_url)
@@ -33,15 +35,12 @@ def test_sigkill_mid_send_neither_doubles_nor_loses(fresh_database_url: str) -> 
         mock.url,
         TOKEN,
         ACCOUNT,
-        T4B_SENDING_LEASE_SECONDS="2",
-        T4B_SETTLE_SECONDS="1",
+        T4B_SENDING_LEASE_SECONDS=str(LEASE.seconds),
+        T4B_SETTLE_SECONDS=str(SETTLE.seconds),
     )
     cli = [sys.executable, "-m", "text4baby_ru"]
     worker = subprocess.Popen([*cli, "worker"], env=env, stderr=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60
-    while len(mock.messages) < 500:
-        assert time.monotonic() < deadline and worker.poll() is None
-        time.sleep(0.01)
+    assert mock.wait_for_messages(500, timeout=60) and worker.poll() is None
     worker.send_signal(signal.SIGKILL)
     worker.wait(10)
     with engine.connect() as conn:
@@ -49,13 +48,19 @@ def test_sigkill_mid_send_neither_doubles_nor_loses(fresh_database_url: str) -> 
             select(func.count()).where(OutboundMessage.status == MessageStatus.SENDING)
         ).scalar_one()
     assert left > 0, left  # the kill really came mid-batch
-    time.sleep(2.5)  # past the lease: those rows belong to a dead worker
-    for _ in range(3):
+    # Passes at instants, not after sleeps: the first past the lease (the rows left `sending`
+    # belong to a dead worker), each next one past the settle time (it asks the provider).
+    first = datetime.now(UTC) + LEASE + timedelta(seconds=1)
+    for n in range(3):
+        at = first + n * (SETTLE + timedelta(seconds=1))
         result = subprocess.run(
-            [*cli, "dispatch"], env=env, capture_output=True, text=True, timeout=120
+            [*cli, "dispatch", "--at", at.isoformat()],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
         )
         assert result.returncode == 0, result.stderr
-        time.sleep(1.2)  # past the settle time, so the next pass asks the provider
     mock.stop()
     sends = Counter(body for _, body in mock.sent_bodies())
     with engine.connect() as conn:

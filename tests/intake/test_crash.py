@@ -7,8 +7,8 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 from collections import Counter
+from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
@@ -24,9 +24,11 @@ from text4baby_ru.enrollment.models import InboundMessage
 TOKEN, ACCOUNT = "inbound-crash-token", "AC" + "7" * 32
 PUBLIC = "https://sms.example.org"
 N = 120
+LEASE, SETTLE = timedelta(seconds=2), timedelta(seconds=1)
 
 
 @pytest.mark.slow
+@pytest.mark.crash  # on PostgreSQL too (scripts/test.sh)
 def test_sigkill_between_store_and_reply_loses_and_doubles_nothing(
     fresh_database_url: str,
 ) -> None:
@@ -38,8 +40,8 @@ def test_sigkill_between_store_and_reply_loses_and_doubles_nothing(
         mock.url,
         TOKEN,
         ACCOUNT,
-        T4B_SENDING_LEASE_SECONDS="2",
-        T4B_SETTLE_SECONDS="1",
+        T4B_SENDING_LEASE_SECONDS=str(LEASE.seconds),
+        T4B_SETTLE_SECONDS=str(SETTLE.seconds),
     )
     port = free_port()
     cli = [sys.executable, "-m", "text4baby_ru"]
@@ -86,13 +88,19 @@ def test_sigkill_between_store_and_reply_loses_and_doubles_nothing(
             select(func.count()).where(InboundMessage.processed_at.is_(None))
         ).scalar_one()
     assert waiting > 0, "the kill came after everything was handled: nothing was proven"
-    time.sleep(2.5)  # past the lease: rows left `sending` belong to a dead process
-    for _ in range(3):
+    # Passes at instants, not after sleeps: the first past the lease (rows left `sending`
+    # belong to a dead process), each next one past the settle time (it asks the provider).
+    first = datetime.now(UTC) + LEASE + timedelta(seconds=1)
+    for n in range(3):
+        at = first + n * (SETTLE + timedelta(seconds=1))
         done = subprocess.run(
-            [*cli, "dispatch"], env=env, capture_output=True, text=True, timeout=180
+            [*cli, "dispatch", "--at", at.isoformat()],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=180,
         )
         assert done.returncode == 0, done.stderr[-2000:]
-        time.sleep(1.2)  # past the settle time, so the next pass asks the provider
     mock.stop()
     with engine.connect() as conn:
         waiting = conn.execute(
