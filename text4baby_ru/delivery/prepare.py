@@ -4,13 +4,15 @@ the rows that must not go (she stopped, it is past its deadline, it cannot be re
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 
 from text4baby_ru.content.models import ContentRevision
 from text4baby_ru.content.templates import Stage, TemplateProblem, render
+from text4baby_ru.db import read_only
 from text4baby_ru.delivery.models import MessageKind, MessageStatus, OutboundMessage
 from text4baby_ru.enrollment.models import Enrollment, Person, SubscriberStatus
 from text4baby_ru.gateways.base import OutgoingSms
@@ -31,18 +33,33 @@ def _render(message: OutboundMessage, revision_text: str, enrollment: Enrollment
     return render(revision_text, stage.context())
 
 
-def _still_wanted(message: OutboundMessage, enrollment: Enrollment | None) -> bool:
+@dataclass(frozen=True)
+class Ready:
+    """A claimed row ready for the gateway; `stoppable` when a STOP or a loss handled before
+    the call must still keep it back (every kind but a reply)."""
+
+    sms: OutgoingSms
+    segments: int
+    stoppable: bool
+
+
+def _wanted(kind: MessageKind, status: SubscriberStatus | None) -> bool:
     """A tip goes only to an active enrollment; a notice not after a stop, a loss or a pause;
-    a reminder she asked for also while her tips are paused, never after a stop or a loss."""
-    if enrollment is None:
+    a reminder she asked for also while her tips are paused, never after a stop or a loss; an
+    alert never after a stop or a loss; a reply always."""
+    if status is None or kind is MessageKind.REPLY:
         return True
-    if message.kind is MessageKind.REMINDER:
-        return enrollment.status in (SubscriberStatus.ACTIVE, SubscriberStatus.PAUSED)
-    if message.kind not in (MessageKind.TIP, MessageKind.NOTICE):
-        return True
-    if message.kind is MessageKind.TIP:
-        return enrollment.status is SubscriberStatus.ACTIVE
-    return enrollment.status in (SubscriberStatus.ACTIVE, SubscriberStatus.COMPLETED)
+    if kind is MessageKind.REMINDER:
+        return status in (SubscriberStatus.ACTIVE, SubscriberStatus.PAUSED)
+    if kind is MessageKind.ALERT:
+        return status not in (SubscriberStatus.OPTED_OUT, SubscriberStatus.ENDED)
+    if kind is MessageKind.TIP:
+        return status is SubscriberStatus.ACTIVE
+    return status in (SubscriberStatus.ACTIVE, SubscriberStatus.COMPLETED)
+
+
+def _still_wanted(message: OutboundMessage, enrollment: Enrollment | None) -> bool:
+    return _wanted(message.kind, enrollment.status if enrollment else None)
 
 
 def _prepare_one(
@@ -76,8 +93,8 @@ def _prepare_one(
     return OutgoingSms(message.id, phone, message.body, message.expires_at)
 
 
-def prepare(session: Session, ids: list[int], now: datetime) -> list[tuple[OutgoingSms, int]]:
-    """Load a claimed batch in one query, render what needs it; (SMS, segments) to send."""
+def prepare(session: Session, ids: list[int], now: datetime) -> list[Ready]:
+    """Load a claimed batch in one query, render what needs it; what to send."""
     rows = session.execute(
         select(OutboundMessage, Person.phone, Enrollment, ContentRevision.text)
         .join(Person, Person.id == OutboundMessage.person_id)
@@ -90,8 +107,34 @@ def prepare(session: Session, ids: list[int], now: datetime) -> list[tuple[Outgo
     for message, phone, enrollment, revision_text in rows:
         sms = _prepare_one(message, phone, enrollment, revision_text, now)
         if sms is not None:
-            ready.append((sms, message.segments or 1))
+            stoppable = message.kind is not MessageKind.REPLY
+            ready.append(Ready(sms, message.segments or 1, stoppable))
     return ready
+
+
+def withdraw_if_unwanted(sessions: sessionmaker[Session], message_id: int, now: datetime) -> bool:
+    """Right before its gateway call: cancel a claimed row that a STOP, a loss or an erasure
+    handled since its batch was prepared no longer wants (True), so none of her texts still
+    in a sender's hands goes after it. One read by primary key; a write only to cancel."""
+    with read_only(sessions) as session:
+        found = session.execute(
+            select(OutboundMessage.kind, Enrollment.status, Person.phone)
+            .join(Person, Person.id == OutboundMessage.person_id)
+            .outerjoin(Enrollment, Enrollment.id == OutboundMessage.enrollment_id)
+            .where(OutboundMessage.id == message_id)
+        ).one_or_none()
+    if found is not None and found.phone and _wanted(found.kind, found.status):
+        return False
+    with sessions() as session, session.begin():
+        session.execute(
+            update(OutboundMessage)
+            .where(
+                OutboundMessage.id == message_id, OutboundMessage.status == MessageStatus.SENDING
+            )
+            .values(status=MessageStatus.CANCELLED, updated_at=now)
+            .execution_options(synchronize_session=False)
+        )
+    return True
 
 
 def expire_overdue(session: Session, *, now: datetime) -> int:

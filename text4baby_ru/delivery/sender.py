@@ -15,7 +15,7 @@ from text4baby_ru.delivery.claims import Recording, claim, record, release, retr
 from text4baby_ru.delivery.failover import Failover, Steering
 from text4baby_ru.delivery.outcomes import DOWN, Outcome, SendReport, call
 from text4baby_ru.delivery.pacing import Pacer, Window
-from text4baby_ru.delivery.prepare import prepare
+from text4baby_ru.delivery.prepare import prepare, withdraw_if_unwanted
 from text4baby_ru.gateways.base import Gateway
 
 __all__ = ["SendPolicy", "SendReport", "claim", "release", "send_due"]
@@ -69,19 +69,24 @@ def _send_batch(
         report.skipped += len(ids) - len(ready)
     window: Window | None = None
     outcomes: list[Outcome] = []
-    for position, (sms, segments) in enumerate(ready):
+    for position, item in enumerate(ready):
+        sms, segments = item.sms, item.segments
         result.stopped = stop is not None and stop.is_set()
         if result.stopped or result.gave_up or result.throttled:
-            release(sessions, [s.message_id for s, _ in ready[position:]], now=clock.now())
+            release(sessions, [r.sms.message_id for r in ready[position:]], now=clock.now())
             pacer.close(sessions, gateway.name, window)
             break
         if policy.rate is not None:
             if window is None or window.used:
-                rest = [n for _, n in ready[position:]]
+                rest = [r.segments for r in ready[position:]]
                 window = pacer.open(
                     sessions, gateway=gateway.name, segments=rest, ceiling=policy.rate
                 )
             pacer.wait(window, segments)
+        # A STOP handled since the batch was prepared still keeps back what is not yet handed.
+        if item.stoppable and withdraw_if_unwanted(sessions, sms.message_id, clock.now()):
+            report.skipped += 1
+            continue
         outcome = call(gateway, sms, segments=segments, sent_at=pacer.wall.now())
         report.count(outcome)
         result.called += 1
