@@ -12,7 +12,6 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
-from tests.conftest import PUBLIC_URL, TWILIO_TOKEN
 from tests.factories import fixture_phone
 from tests.twilio_signing import sms
 from text4baby_ru.clock import FixedClock
@@ -48,17 +47,11 @@ class _StopDuringTheFirstTip(ConsoleGateway):
 
 
 @pytest.fixture
-def live(fresh_database_url: str, clock: FixedClock) -> Iterator[Runtime]:
-    settings = Settings(  # type: ignore[call-arg]
-        T4B_DATABASE_URL=fresh_database_url,
-        T4B_PUBLIC_URL=PUBLIC_URL,
-        TWILIO_AUTH_TOKEN=TWILIO_TOKEN,
-        T4B_SECRET_KEY="test-hash-key",
-        T4B_SEND_RATE=10_000,
-    )
+def live(fresh_database_url: str, settings: Settings, clock: FixedClock) -> Iterator[Runtime]:
+    """The test settings on a database of its own, whose transactions commit for real."""
     engine = make_engine(fresh_database_url)
     yield Runtime(
-        settings=settings,
+        settings=settings.model_copy(update={"database_url": fresh_database_url}),
         engine=engine,
         sessions=session_factory(engine),
         clock=clock,
