@@ -20,6 +20,7 @@ from urllib.parse import urlencode
 
 import httpx
 from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 from twilio.request_validator import RequestValidator
 
 from bench.common import ROOT, drop_database, fresh_database
@@ -334,62 +335,78 @@ def _replay(urls: list[str], requests: list[tuple[str, str]], seconds: float, ou
 
 
 class _Cpu:
-    """CPU seconds (user + system) of named groups of processes, and of the whole machine,
-    between start() and stop(): where the CPU went during a timed window."""
+    """CPU seconds (user + system) of named groups of processes, of the local PostgreSQL's
+    processes that serve `database` (and its shared background processes), and of the whole
+    machine, between start() and stop(): where the CPU went during a timed window."""
 
     TICK = os.sysconf("SC_CLK_TCK")
 
-    def __init__(self, groups: dict[str, list[int]]) -> None:
+    def __init__(self, groups: dict[str, list[int]], database: str | None = None) -> None:
         self.groups = groups
-        self.before: dict[str, float] = {}
+        self.database = database
+        self.before: dict[str, dict[int, float]] = {}
+        self.busy = 0.0
 
     @staticmethod
-    def _of(pid: int) -> float:
+    def _of(pid: int) -> float | None:
         try:
             with open(f"/proc/{pid}/stat") as f:
                 fields = f.read().rsplit(")", 1)[1].split()
         except OSError:
-            return 0.0
+            return None
         return (int(fields[11]) + int(fields[12])) / _Cpu.TICK
 
     @staticmethod
-    def _machine() -> tuple[float, float]:
+    def _machine() -> float:
         with open("/proc/stat") as f:
             values = [int(v) for v in f.readline().split()[1:]]
-        return (sum(values) - values[3] - values[4]) / _Cpu.TICK, sum(values) / _Cpu.TICK
+        return (sum(values) - values[3] - values[4]) / _Cpu.TICK  # all but idle and iowait
 
-    def _now(self) -> dict[str, float]:
-        groups = self.groups | {"postgres": _postgres_pids()}
-        now = {name: sum(self._of(pid) for pid in pids) for name, pids in groups.items()}
-        busy, total = self._machine()
-        return now | {"_busy": busy, "_total": total}
+    def _now(self) -> dict[str, dict[int, float]]:
+        groups = self.groups | {"postgres": _postgres_pids(self.database)}
+        now = {}
+        for name, pids in groups.items():
+            seconds = {pid: self._of(pid) for pid in pids}
+            now[name] = {pid: v for pid, v in seconds.items() if v is not None}
+        return now
 
     def start(self) -> None:
         self.before = self._now()
+        self.busy = self._machine()
 
     def stop(self, seconds: float) -> dict[str, float]:
-        """Cores used by each group over the window (1.0 = one core all the time), the machine's
-        busy cores, and what the groups do not explain (other processes on the machine)."""
-        after = self._now()
-        used = {k: (after[k] - self.before.get(k, 0.0)) / seconds for k in after}
-        cores = {k: round(v, 2) for k, v in used.items() if not k.startswith("_")}
-        busy = used["_busy"]
-        cores["machine_busy"] = round(busy, 2)
-        cores["others"] = round(busy - sum(v for k, v in used.items() if not k.startswith("_")), 2)
-        return cores
+        """Cores used by each group over the window (1.0 = one core all the time; a process that
+        started meanwhile counts from zero, one that ended is left out), the machine's busy
+        cores, and what the groups do not explain (other processes on the machine)."""
+        after, busy = self._now(), (self._machine() - self.busy) / seconds
+        cores = {}
+        for name, pids in after.items():
+            before = self.before.get(name, {})
+            cores[name] = sum(v - before.get(pid, 0.0) for pid, v in pids.items()) / seconds
+        out = {k: round(v, 2) for k, v in cores.items()}
+        out["machine_busy"] = round(busy, 2)
+        out["others"] = round(busy - sum(cores.values()), 2)
+        return out
 
 
-def _postgres_pids() -> list[int]:
-    """The local PostgreSQL server's processes (none when it runs elsewhere)."""
+def _postgres_pids(database: str | None) -> list[int]:
+    """The local PostgreSQL server's processes that serve `database` or all databases (writer,
+    WAL writer, checkpointer...); none when it runs elsewhere or `database` is None."""
     pids = []
-    for entry in os.listdir("/proc"):
+    for entry in os.listdir("/proc") if database else []:
         if entry.isdigit():
             try:
                 with open(f"/proc/{entry}/comm") as f:
-                    if f.read().strip() == "postgres":
-                        pids.append(int(entry))
+                    if f.read().strip() != "postgres":
+                        continue
+                with open(f"/proc/{entry}/cmdline") as f:
+                    title = f.read()
             except OSError:
-                pass
+                continue
+            # A backend's title: "postgres: 15/main: USER DATABASE HOST(PORT) STATE".
+            backend = "(" in title or "[local]" in title
+            if not backend or f" {database} " in title:
+                pids.append(int(entry))
     return pids
 
 
@@ -400,6 +417,7 @@ def _drive(
     connections: int,
     folder: Path,
     cpu_of: dict[str, list[int]],
+    database: str | None = None,
 ) -> dict[str, Any]:
     """LOADERS load processes (wrk if installed, else Python) for `seconds`, spreading
     `connections` keep-alive connections over `urls`; signed inbound texts when `requests` is
@@ -440,7 +458,7 @@ def _drive(
             process = spawn.Process(target=_replay, args=([url] * per, mine, seconds, queue))
             process.start()
             processes.append(process)
-    cpu = _Cpu(cpu_of)
+    cpu = _Cpu(cpu_of, database)
     time.sleep(0.2 if wrk else 1.0)  # wrk reads its requests; Python processes import
     cpu.start()
     started = time.perf_counter()
@@ -543,10 +561,13 @@ def scale_out(kind: str, seconds: float, folder: Path, threads: int = 8) -> dict
                 groups = {f"serve{i + 1}": [s.pid] for i, s in enumerate(servers)} | {
                     "twilio_mock": [mock.pid]
                 }
+                name = make_url(url).database
                 if not held:
-                    phases[count]["healthz"] = _drive(urls, None, seconds, threads, folder, groups)
+                    phases[count]["healthz"] = _drive(
+                        urls, None, seconds, threads, folder, groups, name
+                    )
                 hold = _Hold(url, tag) if held else None
-                inbound = _drive(urls, requests, seconds, threads, folder, groups)
+                inbound = _drive(urls, requests, seconds, threads, folder, groups, name)
                 inbound["stored"] = _count(url)
                 inbound["handled_by_then"] = _count(url, "WHERE processed_at IS NOT NULL")
                 inbound["repeated"] = inbound["requests"] > len(requests)
@@ -636,7 +657,7 @@ def backlog(kind: str, texts: int, folder: Path, workers: int = 4) -> dict[str, 
         )
         for _ in range(workers)
     ]
-    cpu = _Cpu({"workers": [process.pid for process in pool]})
+    cpu = _Cpu({"workers": [process.pid for process in pool]}, make_url(url).database)
     cpu.start()
     try:
         while _backlog(url) and time.perf_counter() - start < 3600:
