@@ -4,6 +4,7 @@ python -m bench                 # planner 10k/100k/1M, sender 20k, webhook 60 s,
 python -m bench --quick         # tiny sizes, under a minute (what the tests run)
 python -m bench --only planner --sizes 100000 --databases sqlite
 python -m bench --only metrics --databases postgresql   # 1M subscribers, 10M outbound rows
+python -m bench --only webhook --databases postgresql --backlog-texts 10000 --backlog-workers 1,4
 
 A run of some benchmarks keeps the other benchmarks' rows of results.json (each row names its
 commit and time).
@@ -58,14 +59,21 @@ def _table(rows: list[dict[str, Any]]) -> str:
             )
         elif r["benchmark"] == "webhook_scale":
             lines.append(
-                f"webhook  {r['database']:<10} 1 process {r['one_process_rps']} req/s, 2 processes "
-                f"{r['two_processes_rps']} req/s: x{r['speedup']}  (p99 {r['two_p99_ms']} ms, errors {r['errors']})"
+                f"webhook  {r['database']:<10} {r['clients']} connections ({r['load_generator']}) 1 process "
+                f"{r['one_process_rps']} req/s, 2 processes {r['two_processes_rps']} req/s: x{r['speedup']}  "
+                f"(p99 {r['one_p99_ms']} -> {r['two_p99_ms']} ms, errors {r['errors']})  | accepting alone "
+                f"{r['alone_one_rps']} -> {r['alone_two_rps']} req/s: x{r['alone_speedup']}  | /healthz "
+                f"{r['healthz_one_rps']} -> {r['healthz_two_rps']} req/s: x{r['healthz_speedup']}  "
+                f"| load average {r['load_average'][0]}"
             )
         elif r["benchmark"] == "inbound_backlog":
             lines.append(
                 f"inbound  {r['database']:<10} {r['workers']} workers drained {r['texts']:,} texts in {r['seconds']} s "
                 f"({r['texts_per_second']}/s); handled {r['handled']:,}, replies {r['replies']:,}, "
-                f"in order {r['women_in_order']:,}: {'exact' if r['exact'] else 'NOT EXACT'}"
+                f"in order {r['women_in_order']:,} (out of order: {r['handled_out_of_order']} texts, "
+                f"{r['replies_out_of_order']} replies): {'exact' if r['exact'] else 'NOT EXACT'}  "
+                f"| cores: workers {r['cores']['workers']}, postgres {r['cores']['postgres']}, "
+                f"others {r['cores']['others']}"
             )
         elif r["benchmark"] == "metrics":
             lines.append(
@@ -96,6 +104,22 @@ def main() -> None:
         "each query's growth between them is the point)",
     )
     parser.add_argument("--sizes", default=None, help="planner sizes, comma-separated")
+    parser.add_argument(
+        "--scale-connections",
+        default="8,64",
+        help="keep-alive connections of the PostgreSQL scale-out runs, comma-separated",
+    )
+    parser.add_argument(
+        "--scale-seconds", type=float, default=None, help="each scale-out window (default 20 s)"
+    )
+    parser.add_argument(
+        "--backlog-texts", type=int, default=None, help="stored texts to drain (default 100000)"
+    )
+    parser.add_argument(
+        "--backlog-workers",
+        default="1,4",
+        help="worker processes draining the backlog, one run per count, comma-separated",
+    )
     parser.add_argument(
         "--databases", default=None, help="sqlite,postgresql (default: both if PostgreSQL answers)"
     )
@@ -136,10 +160,14 @@ def main() -> None:
                 rows.append(webhook.run(kind, 3 if args.quick else 60, folder))
                 print(_table(rows[-1:]), flush=True)
             if "webhook" in only and kind == "postgresql":
-                rows.append(webhook.scale_out(kind, 3 if args.quick else 20, folder))
-                print(_table(rows[-1:]), flush=True)
-                rows.append(webhook.backlog(kind, 600 if args.quick else 100_000, folder))
-                print(_table(rows[-1:]), flush=True)
+                seconds = args.scale_seconds or (3 if args.quick else 20)
+                for connections in [int(c) for c in args.scale_connections.split(",") if c]:
+                    rows.append(webhook.scale_out(kind, seconds, folder, connections))
+                    print(_table(rows[-1:]), flush=True)
+                texts = args.backlog_texts or (600 if args.quick else 100_000)
+                for workers in [int(w) for w in args.backlog_workers.split(",") if w]:
+                    rows.append(webhook.backlog(kind, texts, folder, workers))
+                    print(_table(rows[-1:]), flush=True)
             if "metrics" in only:
                 for size in [2_000] if args.quick else metric_sizes[kind]:
                     rows.append(metrics.run(kind, size, folder, repeats=1 if args.quick else 3))

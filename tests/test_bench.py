@@ -4,6 +4,7 @@ floor it is measured against."""
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -52,3 +53,53 @@ def test_the_quick_benchmark_runs_and_reports_each_figure_against_its_floor(tmp_
     )
     assert all(seconds > 0 for seconds in metrics["median_seconds"].values())
     assert metrics["verify_differences"] == 0  # the rollups kept by the load match a recount
+
+
+@pytest.mark.slow
+def test_the_postgresql_scale_out_reports_its_floor_and_the_backlog_is_handled_once_in_order(
+    tmp_path: Path,
+) -> None:
+    pg = os.environ.get("T4B_TEST_DATABASE_URL", "")
+    if not pg.startswith("postgresql"):
+        pytest.skip("the scale-out benchmark runs on PostgreSQL (T4B_TEST_DATABASE_URL)")
+    out = tmp_path / "results.json"
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bench",
+            "--quick",
+            "--only",
+            "webhook",
+            "--databases",
+            "postgresql",
+            "--scale-connections",
+            "8",
+            "--backlog-workers",
+            "2",
+            "--output",
+            str(out),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=os.environ | {"T4B_BENCH_PG": pg},
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    rows = {r["benchmark"]: r for r in json.loads(out.read_text())["results"]}
+    scale = rows["webhook_scale"]
+    assert scale["errors"] == 0
+    assert scale["one_process_rps"] > 0 and scale["two_processes_rps"] > 0
+    assert scale["healthz_one_rps"] > 0 and scale["healthz_two_rps"] > 0
+    assert scale["alone_one_rps"] > 0 and scale["alone_two_rps"] > 0
+    for phase in scale["phases"].values():
+        for window in (phase["inbound"], phase["accept_alone"]):
+            # Each answered request stored one text (a few more as the window closed).
+            assert window["stored"] >= window["requests"] and not window["repeated"]
+            assert {"serve1", "postgres", "load", "others"} <= set(window["cores"])
+        assert phase["accept_alone"]["handled_by_then"] == 0  # the handling was held back
+    backlog = rows["inbound_backlog"]
+    assert backlog["handled"] == backlog["texts"] == 600
+    assert backlog["handled_out_of_order"] == 0 and backlog["replies_out_of_order"] == 0
+    assert backlog["exact"]
