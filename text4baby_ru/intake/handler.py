@@ -185,8 +185,11 @@ class InboundHandler:
                 self.drain()
             except Exception:  # the texts stay stored; the next nudge or pass retries them
                 log.exception("inbound handler: a batch failed")
+            by_loop: dict[asyncio.AbstractEventLoop, list[asyncio.Future[None]]] = {}
             for loop, future in waiting:
-                loop.call_soon_threadsafe(_resolve, future)
+                by_loop.setdefault(loop, []).append(future)
+            for loop, futures in by_loop.items():  # one wake-up of each loop, not one a text
+                loop.call_soon_threadsafe(_resolve, futures)
 
 
 def _next_claim(claimed: int, handled: int, available: int, most: int) -> int:
@@ -254,6 +257,7 @@ class _Replies:
             log.exception("replies of inbound texts not sent now")
 
 
-def _resolve(future: asyncio.Future[None]) -> None:
-    if not future.done():
-        future.set_result(None)
+def _resolve(futures: list[asyncio.Future[None]]) -> None:
+    for future in futures:
+        if not future.done():
+            future.set_result(None)
