@@ -32,7 +32,7 @@ BATCH = 50  # texts handled in one transaction (on SQLite it holds the one write
 WAIT = 10.0  # seconds a webhook's follow-up waits for its text to be handled
 IDLE = 60.0  # seconds without a text before the handler thread ends
 STORES_FIRST = 0.5  # at most this long a batch waits for the webhooks' stores to pass
-MIN_CLAIM = 4
+MIN_CLAIM = 4  # the fewest texts a batch claims after one the budget cut short
 BUDGET = 0.1  # seconds a batch goes on handling texts (a webhook's store may wait that long)
 
 
