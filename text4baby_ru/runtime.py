@@ -21,7 +21,7 @@ from text4baby_ru.delivery.planner import Rules
 from text4baby_ru.delivery.sender import SendPolicy, send_due
 from text4baby_ru.delivery.service import PassReport, run_pass
 from text4baby_ru.gateways.base import Gateway, GatewayError, OutgoingSms
-from text4baby_ru.intake.handler import InboundHandler, Pipeline
+from text4baby_ru.intake.handler import BUDGET, InboundHandler, Pipeline
 from text4baby_ru.keys import secret_key, stored_key
 from text4baby_ru.kit.phones import mask
 from text4baby_ru.settings import Settings
@@ -67,7 +67,9 @@ class Runtime:
                 countries=self.settings.countries,
                 send_replies=self.send_now,
                 send_outside=self.send_outside,
-            )
+            ),
+            # SQLite has one writer: a batch ends in time for the webhooks' stores to go next.
+            budget=BUDGET if self.engine.dialect.name == "sqlite" else None,
         )
 
     def send_outside(self, phone: str, text: str) -> None:

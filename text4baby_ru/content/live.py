@@ -41,16 +41,49 @@ def live_revision(session: Session, key: str, language: str) -> ContentRevision:
     return revision
 
 
+class LiveTexts:
+    """The live texts read in one transaction, each key and language read once (a batch of
+    replies asks for the same few keys again and again)."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self._read: dict[tuple[str, str], tuple[int, str] | None] = {}
+
+    def get(self, key: str, language: str) -> tuple[int, str]:
+        """The live revision's id and text, or MissingContent."""
+        if (key, language) not in self._read:
+            try:
+                revision = live_revision(self.session, key, language)
+                self._read[key, language] = (revision.id, revision.text)
+            except MissingContent:
+                self._read[key, language] = None
+        found = self._read[key, language]
+        if found is None:
+            raise MissingContent(f"no live {language} text for {key}")
+        return found
+
+
 def render_live(
-    session: Session, key: str, language: str, stage: Stage, values: dict[str, str] | None = None
+    session: Session,
+    key: str,
+    language: str,
+    stage: Stage,
+    values: dict[str, str] | None = None,
+    *,
+    texts: LiveTexts | None = None,
 ) -> Rendered:
-    """Render the live text for a stage; an empty or unrenderable text is an error, never sent."""
-    revision = live_revision(session, key, language)
-    text = render(revision.text, {**stage.context(), **(values or {})})
+    """Render the live text for a stage; an empty or unrenderable text is an error, never sent.
+    With `texts`, the live text comes from what this transaction has already read."""
+    if texts is not None:
+        revision_id, source = texts.get(key, language)
+    else:
+        revision = live_revision(session, key, language)
+        revision_id, source = revision.id, revision.text
+    text = render(source, {**stage.context(), **(values or {})})
     if not text.strip():
         raise TemplateProblem(f"{key} [{language}] renders empty")
     parts = count(text)
-    return Rendered(revision.id, text, parts.segments, parts.encoding)
+    return Rendered(revision_id, text, parts.segments, parts.encoding)
 
 
 def published_library(session: Session) -> Library:

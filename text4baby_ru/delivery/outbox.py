@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import update
+from sqlalchemy import insert, update
 from sqlalchemy.orm import Session
 
-from text4baby_ru.content.live import MissingContent, render_live
+from text4baby_ru.content.live import LiveTexts, MissingContent, render_live
 from text4baby_ru.content.templates import TemplateProblem
 from text4baby_ru.delivery.models import MessageKind, MessageStatus, OutboundMessage
 from text4baby_ru.enrollment.service import Handled
@@ -17,43 +18,52 @@ log = logging.getLogger(__name__)
 
 
 def enqueue_replies(
-    session: Session, handled: Handled, *, inbound_id: int, now: datetime
+    session: Session,
+    handled: Handled,
+    *,
+    inbound_id: int,
+    now: datetime,
+    texts: LiveTexts | None = None,
 ) -> list[int]:
-    """Queue her replies, due now, keyed by (inbound message, position); their ids."""
+    """Queue her replies, due now, keyed by (inbound message, position), in one statement;
+    their ids. With `texts`, live texts already read in this transaction are not read again."""
     if handled.person_id is None:
         return []
-    ids = []
+    rows = []
     for position, reply in enumerate(handled.replies):
         try:
             rendered = render_live(
-                session, reply.key, handled.language, handled.stage, reply.values
+                session, reply.key, handled.language, handled.stage, reply.values, texts=texts
             )
         except (MissingContent, TemplateProblem) as error:
             log.error("reply %s not sent: %s", reply.key, error)
             continue
-        message = OutboundMessage(
-            kind=MessageKind.REPLY,
-            person_id=handled.person_id,
-            enrollment_id=handled.enrollment_id,
-            inbound_id=inbound_id,
-            position=position,
-            content_key=reply.key,
-            revision_id=rendered.revision_id,
-            language=handled.language,
-            track=handled.stage.track,
-            week=handled.stage.week if handled.stage.track else None,
-            body=rendered.text,
-            segments=rendered.segments,
-            encoding=rendered.encoding,
-            status=MessageStatus.QUEUED,
-            due_at=now,
-            created_at=now,
-            updated_at=now,
+        rows.append(
+            {
+                "kind": MessageKind.REPLY,
+                "person_id": handled.person_id,
+                "enrollment_id": handled.enrollment_id,
+                "inbound_id": inbound_id,
+                "position": position,
+                "content_key": reply.key,
+                "revision_id": rendered.revision_id,
+                "language": handled.language,
+                "track": handled.stage.track,
+                "week": handled.stage.week if handled.stage.track else None,
+                "body": rendered.text,
+                "segments": rendered.segments,
+                "encoding": rendered.encoding,
+                "status": MessageStatus.QUEUED,
+                "due_at": now,
+                "created_at": now,
+                "updated_at": now,
+            }
         )
-        session.add(message)
-        session.flush()
-        ids.append(message.id)
-    return ids
+    if not rows:
+        return []
+    table: Any = OutboundMessage.__table__
+    statement = insert(table).returning(table.c.id, sort_by_parameter_order=True)
+    return list(session.scalars(statement, rows))
 
 
 def cancel_unsent(session: Session, *, enrollment_id: int, now: datetime) -> int:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
-from datetime import date, datetime
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
@@ -20,6 +21,8 @@ from text4baby_ru.enrollment.models import (
     Enrollment,
     Language,
     Person,
+    Reminder,
+    ReminderStatus,
     ReplyCounter,
     SubscriberStatus,
     Suppression,
@@ -92,6 +95,75 @@ class Handled:
     reminders_cancelled: bool = False  # her queued reminder texts must stop too
 
 
+@dataclass
+class Known:
+    """What the conversation reads about a batch of numbers, each loaded in one query: their
+    people, current enrollments, reminders still ahead and recent reply counters. Only for
+    texts from distinct numbers handled in one transaction (each text changes only her rows)."""
+
+    phones: frozenset[str]
+    hashes: frozenset[str]
+    people: dict[str, Person] = field(default_factory=dict)
+    enrollments: dict[int, Enrollment] = field(default_factory=dict)
+    appointments: dict[int, list[datetime]] = field(default_factory=dict)
+    counters: dict[tuple[str, date], ReplyCounter] = field(default_factory=dict)
+    counters_since: date = date.min
+
+    def person(self, phone: str) -> Person | None:
+        """Her person, from the batch's load."""
+        return self.people.get(phone)
+
+    def enrollment(self, person: Person) -> Enrollment | None:
+        """Her current enrollment, from the batch's load."""
+        return self.enrollments.get(person.id)
+
+    def pending_reminders(self, person_id: int, now: datetime) -> int:
+        """Her reminders whose appointment is still ahead at now."""
+        return sum(1 for at in self.appointments.get(person_id, ()) if at > now)
+
+
+def preload(session: Session, numbers: Iterable[str], *, since: datetime, hash_key: bytes) -> Known:
+    """Load what the conversation reads for these numbers (normalized), as of `since` or later:
+    four queries for the whole batch instead of four per text."""
+    phones = frozenset(numbers)
+    known = Known(phones, frozenset(keyed_hash(hash_key, p) for p in phones))
+    if not phones:
+        return known
+    known.people = {
+        p.phone: p
+        for p in session.scalars(select(Person).where(Person.phone.in_(phones)))
+        if p.phone
+    }
+    ids = [p.id for p in known.people.values()]
+    if ids:
+        open_ = select(Enrollment).where(
+            Enrollment.person_id.in_(ids), Enrollment.status.not_in(CLOSED_STATUSES)
+        )
+        known.enrollments = {e.person_id: e for e in session.scalars(open_)}
+        ahead = select(Reminder.person_id, Reminder.appointment_at).where(
+            Reminder.person_id.in_(ids),
+            Reminder.status == ReminderStatus.ACTIVE,
+            Reminder.appointment_at > since,
+        )
+        for person_id, at in session.execute(ahead):
+            known.appointments.setdefault(person_id, []).append(at)
+    # A day earlier than any zone's today at `since`: older counters never count again.
+    known.counters_since = since.date() - timedelta(days=1)
+    recent = select(ReplyCounter).where(
+        ReplyCounter.phone_hash.in_(known.hashes), ReplyCounter.day >= known.counters_since
+    )
+    known.counters = {(c.phone_hash, c.day): c for c in session.scalars(recent)}
+    return known
+
+
+def _counter(
+    session: Session, phone_hash: str, today: date, known: Known | None
+) -> ReplyCounter | None:
+    if known is not None and phone_hash in known.hashes and today >= known.counters_since:
+        return known.counters.get((phone_hash, today))  # loaded with the batch, or not there
+    return session.get(ReplyCounter, (phone_hash, today))
+
+
 def _allow_reply(
     session: Session,
     phone_hash: str,
@@ -99,12 +171,15 @@ def _allow_reply(
     *,
     automatic: bool,
     max_automatic: int = MAX_AUTOMATIC_REPLIES_A_DAY,
+    known: Known | None = None,
 ) -> bool:
     """Count a reply against the number's daily caps; False when a cap is reached."""
-    counter = session.get(ReplyCounter, (phone_hash, today))
+    counter = _counter(session, phone_hash, today, known)
     if counter is None:
         counter = ReplyCounter(phone_hash=phone_hash, day=today, replies=0, automatic=0)
         session.add(counter)
+        if known is not None and phone_hash in known.hashes:
+            known.counters[phone_hash, today] = counter
     if counter.replies >= MAX_REPLIES_A_DAY or (automatic and counter.automatic >= max_automatic):
         return False
     counter.replies += 1
@@ -181,13 +256,27 @@ class _Loaded:
     enrollment: Enrollment | None
     state: State | None
     today: date
+    known: Known | None = None
 
 
-def _load(session: Session, phone: str, now: datetime, hash_key: bytes) -> _Loaded:
-    """Her person, current enrollment and state as the conversation sees it."""
+def find(
+    session: Session, phone: str, known: Known | None = None
+) -> tuple[Person | None, Enrollment | None]:
+    """Her person and current enrollment: from the batch's load when it has her number."""
+    if known is not None and phone in known.phones:
+        person = known.person(phone)
+        return person, known.enrollment(person) if person else None
     person = session.scalar(select(Person).where(Person.phone == phone))
-    enrollment = current_enrollment(session, person.id) if person else None
+    return person, current_enrollment(session, person.id) if person else None
+
+
+def _load(
+    session: Session, phone: str, now: datetime, hash_key: bytes, known: Known | None = None
+) -> _Loaded:
+    """Her person, current enrollment and state as the conversation sees it."""
+    person, enrollment = find(session, phone, known)
     today = local_today(now, person.timezone if person else DEFAULT_ZONE)
+    batch = known is not None and phone in known.phones
     state = (
         State(
             enrollment.status,
@@ -195,12 +284,22 @@ def _load(session: Session, phone: str, now: datetime, hash_key: bytes) -> _Load
             Track(enrollment.track) if enrollment.track else None,
             enrollment.due_date,
             enrollment.birth_date,
-            reminders=pending_count(session, person.id, now=now),
+            reminders=known.pending_reminders(person.id, now)
+            if known is not None and batch
+            else pending_count(session, person.id, now=now),
         )
         if person and enrollment
         else None
     )
-    return _Loaded(phone, keyed_hash(hash_key, phone), person, enrollment, state, today)
+    return _Loaded(
+        phone,
+        keyed_hash(hash_key, phone),
+        person,
+        enrollment,
+        state,
+        today,
+        known if batch else None,
+    )
 
 
 def _settle(
@@ -221,7 +320,11 @@ def _settle(
     )
     replies = list(outcome.replies)
     if replies and not _allow_reply(
-        session, loaded.phone_hash, loaded.today, automatic=outcome.counts_as_auto
+        session,
+        loaded.phone_hash,
+        loaded.today,
+        automatic=outcome.counts_as_auto,
+        known=loaded.known,
     ):
         replies = []
     person, enrollment = _apply(
@@ -249,10 +352,17 @@ def _settle(
 
 
 def handle_text(
-    session: Session, *, phone: str, body: str, now: datetime, hash_key: bytes
+    session: Session,
+    *,
+    phone: str,
+    body: str,
+    now: datetime,
+    hash_key: bytes,
+    known: Known | None = None,
 ) -> Handled:
-    """Run the conversation for one text from an allowed number and store what changed."""
-    loaded = _load(session, phone, now, hash_key)
+    """Run the conversation for one text from an allowed number and store what changed (what
+    it reads about her comes from `known` when the batch loaded her number)."""
+    loaded = _load(session, phone, now, hash_key, known)
     parsed = parse(body)
     outcome = respond(parsed, body, loaded.state, today=loaded.today)
     if loaded.person is not None:
@@ -304,6 +414,10 @@ def handle_web(
     )
 
 
-def allow_outside_reply(session: Session, *, phone_hash: str, now: datetime) -> bool:
+def allow_outside_reply(
+    session: Session, *, phone_hash: str, now: datetime, known: Known | None = None
+) -> bool:
     """One polite reply a day to a number from a country we do not serve (no record of her)."""
-    return _allow_reply(session, phone_hash, now.date(), automatic=True, max_automatic=1)
+    return _allow_reply(
+        session, phone_hash, now.date(), automatic=True, max_automatic=1, known=known
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -14,11 +15,17 @@ from sqlalchemy import and_, exists, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, aliased
 
-from text4baby_ru.content.live import MissingContent, render_live
+from text4baby_ru.content.live import LiveTexts, MissingContent, render_live
 from text4baby_ru.content.templates import Stage
 from text4baby_ru.delivery.outbox import cancel_reminder_texts, cancel_unsent, enqueue_replies
 from text4baby_ru.enrollment.models import SET_ASIDE, InboundMessage
-from text4baby_ru.enrollment.service import Handled, allow_outside_reply, handle_text
+from text4baby_ru.enrollment.service import (
+    Handled,
+    Known,
+    allow_outside_reply,
+    handle_text,
+    preload,
+)
 from text4baby_ru.keys import keyed_hash
 from text4baby_ru.kit.phones import BadPhoneNumber, mask, normalize, region_of
 from text4baby_ru.modules.conversation import answer_text, close_questions
@@ -64,6 +71,7 @@ class Batch:
     reply_ids: list[int] = field(default_factory=list)
     outside_replies: list[tuple[str, str]] = field(default_factory=list)  # never stored
     failed: int = 0
+    more: bool = False  # texts may be waiting for the next batch
 
 
 def store(session: Session, arrivals: Sequence[Arrival], *, now: datetime) -> list[int | None]:
@@ -135,6 +143,30 @@ def claim(session: Session, *, limit: int) -> list[Pending]:
     ]
 
 
+@dataclass
+class Reads:
+    """What a batch reads once for all its texts: the numbers' rows (loaded together) and the
+    live texts of the replies (each key read once)."""
+
+    known: Known | None = None
+    texts: LiveTexts | None = None
+
+
+def read_ahead(session: Session, texts: Sequence[Pending], *, hash_key: bytes) -> Reads:
+    """Load at once what handling these texts will read. A number written two ways (two texts
+    of hers in one batch) is left out: her second text must see what her first one changed."""
+    phones: Counter[str] = Counter()
+    for text in texts:
+        try:
+            phones[normalize(text.sender)] += 1
+        except BadPhoneNumber:
+            continue
+    once = [phone for phone, n in phones.items() if n == 1]
+    since = min((t.received_at for t in texts), default=None)
+    known = preload(session, once, since=since, hash_key=hash_key) if since else None
+    return Reads(known, LiveTexts(session))
+
+
 def handle_one(
     session: Session,
     text: Pending,
@@ -143,9 +175,12 @@ def handle_one(
     hash_key: bytes,
     countries: tuple[str, ...],
     batch: Batch,
+    reads: Reads | None = None,
 ) -> None:
     """Run the conversation for one stored text as of its arrival and queue her replies; the
-    stored number is replaced by her person id, or dropped when we keep no record of her."""
+    stored number is replaced by her person id, or dropped when we keep no record of her.
+    `reads`: what its batch loaded ahead (none: everything is read here)."""
+    reads = reads or Reads()
 
     def settle(outcome: str, **values: object) -> None:
         session.execute(
@@ -162,27 +197,31 @@ def handle_one(
         return
     if region_of(phone) not in countries:
         settle("country_not_served", body=None)
-        if allow_outside_reply(session, phone_hash=keyed_hash(hash_key, phone), now=at):
+        phone_hash = keyed_hash(hash_key, phone)
+        if allow_outside_reply(session, phone_hash=phone_hash, now=at, known=reads.known):
             body = text.body
             language = "en" if body.isascii() and any(c.isalpha() for c in body) else "ru"
             try:
-                reply = render_live(session, "reply.country_not_allowed", language, Stage(None, 0))
+                key = "reply.country_not_allowed"
+                reply = render_live(session, key, language, Stage(None, 0), texts=reads.texts)
             except MissingContent:
                 return
             batch.outside_replies.append((phone, reply.text))
         return
     # While a module's question is open her text is read as its answer first (a command wins).
-    answered = answer_text(session, phone=phone, body=text.body, now=at)
+    answered = answer_text(session, phone=phone, body=text.body, now=at, known=reads.known)
     if answered is not None:
         handled, outcome = answered.handled, answered.outcome
     else:
-        handled = handle_text(session, phone=phone, body=text.body, now=at, hash_key=hash_key)
+        handled = handle_text(
+            session, phone=phone, body=text.body, now=at, hash_key=hash_key, known=reads.known
+        )
         outcome = handled.replies[0].key.removeprefix("reply.") if handled.replies else "no_reply"
     if handled.person_id is None:
         settle(outcome, body=None)  # a STOP from a stranger leaves no trace of her
     else:
         settle(outcome, person_id=handled.person_id)
-    ids = act_on(session, handled, inbound_id=text.id, now=at)
+    ids = act_on(session, handled, inbound_id=text.id, now=at, texts=reads.texts)
     batch.reply_ids.extend(ids)
     log.info(
         "inbound from %s: %s, %d replies",
@@ -223,7 +262,14 @@ def record_failure(session: Session, text: Pending, error: BaseException, *, now
     return aside
 
 
-def act_on(session: Session, handled: Handled, *, inbound_id: int, now: datetime) -> list[int]:
+def act_on(
+    session: Session,
+    handled: Handled,
+    *,
+    inbound_id: int,
+    now: datetime,
+    texts: LiveTexts | None = None,
+) -> list[int]:
     """Cancel what a stop or a loss must stop and queue her replies; the replies' ids."""
     if handled.enrollment_id is not None and (handled.opted_out or handled.ended):
         cancelled = cancel_unsent(session, enrollment_id=handled.enrollment_id, now=now)
@@ -236,7 +282,7 @@ def act_on(session: Session, handled: Handled, *, inbound_id: int, now: datetime
         )
     if handled.person_id is not None and handled.reminders_cancelled:
         cancel_reminder_texts(session, person_id=handled.person_id, now=now)
-    return enqueue_replies(session, handled, inbound_id=inbound_id, now=now)
+    return enqueue_replies(session, handled, inbound_id=inbound_id, now=now, texts=texts)
 
 
 def requeue(session: Session, inbound_id: int) -> bool:

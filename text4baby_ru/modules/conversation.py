@@ -14,9 +14,9 @@ from sqlalchemy.orm import Session
 
 from text4baby_ru.enrollment.commands import Command, parse
 from text4baby_ru.enrollment.conversation import Reply
-from text4baby_ru.enrollment.models import Person, SubscriberStatus
+from text4baby_ru.enrollment.models import SubscriberStatus
 from text4baby_ru.enrollment.reminders import request_reminder
-from text4baby_ru.enrollment.service import Handled, current_enrollment, local_today, stage_of
+from text4baby_ru.enrollment.service import Handled, Known, find, local_today, stage_of
 from text4baby_ru.modules import store
 from text4baby_ru.modules.answers import choices, match
 from text4baby_ru.modules.definition import ArmDef, ModuleDef
@@ -112,16 +112,18 @@ class Answered:
     outcome: str  # module_answer, module_nudge or module_reminder
 
 
-def answer_text(session: Session, *, phone: str, body: str, now: datetime) -> Answered | None:
+def answer_text(
+    session: Session, *, phone: str, body: str, now: datetime, known: Known | None = None
+) -> Answered | None:
     """Her text as the answer to her open module question; None when it is a command, when no
-    question is open, or when it closes the question unanswered."""
+    question is open, or when it closes the question unanswered. `known`: her rows as a batch
+    loaded them."""
     parsed = parse(body)
     if parsed.command is not Command.TEXT or parsed.loss_hint:  # a loss is never "1, 2 or 3"
         return None
-    person = session.scalar(select(Person).where(Person.phone == phone))
+    person, enrollment = find(session, phone, known)
     if person is None:
         return None
-    enrollment = current_enrollment(session, person.id)
     if enrollment is None or enrollment.status is not SubscriberStatus.ACTIVE:
         return None
     assignment = open_assignment(session, enrollment.id, now)
