@@ -51,7 +51,7 @@ def _table(rows: list[dict[str, Any]]) -> str:
             )
         elif r["benchmark"] == "webhook":
             lines.append(
-                f"webhook  {r['database']:<10} {r['clients']} clients {r['seconds']} s   {r['inbound_requests_per_second']} req/s  "
+                f"webhook  {r['database']:<10} handled in {r.get('handler', 'serve')}, {r['clients']} clients {r['seconds']} s   {r['inbound_requests_per_second']} req/s  "
                 f"p50 {r['inbound_p50_ms']} ms  p95 {r['inbound_p95_ms']} ms  p99 {r['inbound_p99_ms']} ms  "
                 f"errors {r['inbound_errors']}  | /healthz {r['healthz_requests_per_second']} req/s  x{r['ratio_to_floor']}  "
                 f"| backlog {r['backlog_at_stop']} drained in {r['drain_seconds']} s; reply p50 {r['reply_p50_ms']} ms "
@@ -157,8 +157,10 @@ def main() -> None:
                 rows.append(sender.run(kind, 500 if args.quick else 20_000, folder))
                 print(_table(rows[-1:]), flush=True)
             if "webhook" in only and kind == "sqlite":
-                rows.append(webhook.run(kind, 3 if args.quick else 60, folder))
-                print(_table(rows[-1:]), flush=True)
+                # the quick start's one process, then the campaign set-up (serve + a worker)
+                for handler in ("serve", "worker"):
+                    rows.append(webhook.run(kind, 3 if args.quick else 60, folder, 8, handler))
+                    print(_table(rows[-1:]), flush=True)
             if "webhook" in only and kind == "postgresql":
                 seconds = args.scale_seconds or (3 if args.quick else 20)
                 for connections in [int(c) for c in args.scale_connections.split(",") if c]:

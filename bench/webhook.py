@@ -8,7 +8,6 @@ import multiprocessing
 import os
 import resource
 import shutil
-import statistics
 import subprocess
 import sys
 import threading
@@ -39,80 +38,6 @@ BODIES = [
 ]
 
 
-def _load(
-    urls: list[str], public: str, seconds: float, threads: int, signed: bool, out: Any
-) -> None:
-    """Hammer the server for `seconds` with `threads` keep-alive clients; report latencies."""
-    latencies: list[float] = []
-    errors = [0]
-    lock = threading.Lock()
-    deadline = time.monotonic() + seconds
-    validator = RequestValidator(TOKEN)
-
-    def client(worker: int) -> None:
-        url = urls[worker % len(urls)]  # clients spread over the serving processes
-        n = 0
-        with httpx.Client(timeout=10) as http:
-            while time.monotonic() < deadline:
-                n += 1
-                if signed:
-                    phone = f"+7916{worker:03d}{n % 9000:04d}"
-                    params = {
-                        "From": phone,
-                        "To": "+79160009999",
-                        "Body": BODIES[n % len(BODIES)],
-                        "MessageSid": f"SM{os.getpid()}{worker:03d}{n:012d}",
-                    }
-                    signature = validator.compute_signature(public + "/sms/twilio/inbound", params)
-                    start = time.perf_counter()
-                    response = http.post(
-                        url + "/sms/twilio/inbound",
-                        data=params,
-                        headers={"X-Twilio-Signature": signature},
-                    )
-                else:
-                    start = time.perf_counter()
-                    response = http.get(url + "/healthz")
-                elapsed = time.perf_counter() - start
-                with lock:
-                    latencies.append(elapsed)
-                    errors[0] += response.status_code >= 400
-
-    pool = [threading.Thread(target=client, args=(i,)) for i in range(threads)]
-    for t in pool:
-        t.start()
-    for t in pool:
-        t.join()
-    out.put({"requests": len(latencies), "errors": errors[0], "latencies": latencies})
-
-
-def _measure(
-    url: str | list[str], public: str, seconds: float, threads: int, signed: bool
-) -> dict[str, Any]:
-    spawn = multiprocessing.get_context("spawn")
-    queue = spawn.Queue()
-    process = spawn.Process(
-        target=_load,
-        args=([url] if isinstance(url, str) else url, public, seconds, threads, signed, queue),
-    )
-    process.start()
-    result = queue.get(timeout=seconds + 60)
-    process.join()
-    ms = sorted(x * 1000 for x in result["latencies"])
-
-    def pct(p: float) -> float:
-        return round(ms[min(len(ms) - 1, int(len(ms) * p))], 1) if ms else 0.0
-
-    return {
-        "requests_per_second": round(result["requests"] / seconds),
-        "errors": result["errors"],
-        "p50_ms": pct(0.50),
-        "p95_ms": pct(0.95),
-        "p99_ms": pct(0.99),
-        "median_ms": round(statistics.median(ms), 1) if ms else 0.0,
-    }
-
-
 def _env(url: str, public: str, api: str, **extra: str) -> dict[str, str]:
     return (
         {k: v for k, v in os.environ.items() if not k.startswith(("T4B_", "TWILIO_"))}
@@ -131,9 +56,10 @@ def _env(url: str, public: str, api: str, **extra: str) -> dict[str, str]:
     )
 
 
-def _serve(env: dict[str, str], port: int) -> subprocess.Popen[bytes]:
+def _serve(env: dict[str, str], port: int, *flags: str | None) -> subprocess.Popen[bytes]:
     server = subprocess.Popen(
-        [sys.executable, "-m", "text4baby_ru", "serve", "--port", str(port), "--no-scheduler"],
+        [sys.executable, "-m", "text4baby_ru", "serve", "--port", str(port), "--no-scheduler"]
+        + [flag for flag in flags if flag],
         cwd=ROOT,
         env=env,
         stdout=subprocess.DEVNULL,
@@ -200,32 +126,59 @@ def _reply_latency(url: str) -> dict[str, float]:
     }
 
 
-def run(kind: str, seconds: float, folder: Path, threads: int = 8) -> dict[str, Any]:
-    """The signed webhook and /healthz on the same server, each for `seconds`; then how long the
-    handler takes to catch up, and the time from a text to its reply."""
+def run(
+    kind: str, seconds: float, folder: Path, threads: int = 8, handler: str = "serve"
+) -> dict[str, Any]:
+    """The signed webhook and /healthz on the same server, each for `seconds` with `threads`
+    keep-alive connections replaying requests signed beforehand (wrk when installed); then how
+    long the handling takes to catch up, and the time from a text to its reply. `handler`:
+    "serve" handles the texts in the serving process (the quick start), "worker" leaves them to
+    one `worker` process beside `serve --no-handler`."""
     folder.mkdir(parents=True, exist_ok=True)
     url = fresh_database(kind, folder)
     mock, api = _mock()
     port = _port()
     public = f"http://127.0.0.1:{port}"
-    server = _serve(_env(url, public, api), port)
+    env = _env(url, public, api)
+    # Enough distinct texts that none is replayed (a repeat would be a cheap duplicate).
+    requests = _signed(public, int(seconds * 1500), "100")
+    server = _serve(env, port, "--no-handler" if handler == "worker" else None)
+    worker = None
+    if handler == "worker":
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "text4baby_ru", "worker"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
     try:
-        floor = _measure(public, public, seconds, threads, signed=False)
-        inbound = _measure(public, public, seconds, threads, signed=True)
+        groups = {"serve": [server.pid], "twilio_mock": [mock.pid]}
+        if worker is not None:
+            groups["worker"] = [worker.pid]
+        name = make_url(url).database if kind == "postgresql" else None
+        floor = _drive([public], None, seconds, threads, folder, groups, name)
+        inbound = _drive([public], requests, seconds, threads, folder, groups, name)
         backlog, drained = _drain_time(url)
         latency = _reply_latency(url)
     finally:
-        server.terminate()
-        server.wait(30)
+        for process in (server, worker):
+            if process is not None:
+                process.terminate()
+                process.wait(30)
         mock.terminate()
         drop_database(url)
     return {
         "benchmark": "webhook",
         "database": kind,
+        "handler": handler,
         "seconds": seconds,
         "clients": threads,
-        **{f"inbound_{k}": v for k, v in inbound.items()},
-        **{f"healthz_{k}": v for k, v in floor.items()},
+        "load_generator": inbound["load_generator"],
+        "load_average": [round(x, 2) for x in os.getloadavg()],
+        **{f"inbound_{k}": v for k, v in inbound.items() if k != "load_generator"},
+        **{f"healthz_{k}": v for k, v in floor.items() if k != "load_generator"},
+        "repeated": inbound["requests"] > len(requests),
         "ratio_to_floor": round(
             inbound["requests_per_second"] / max(1, floor["requests_per_second"]), 2
         ),

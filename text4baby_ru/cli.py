@@ -57,6 +57,7 @@ app.add_typer(subscribers_app, name="subscribers")
 app.add_typer(metrics_app, name="metrics")
 
 F = TypeVar("F", bound=Callable[..., Any])
+INBOUND_POLL = 0.25  # seconds between a worker's looks for stored texts
 
 
 def _fail(message: str, code: int = 2) -> None:
@@ -245,8 +246,17 @@ def serve(
     no_scheduler: Annotated[
         bool, typer.Option("--no-scheduler", help="serve HTTP only; tips are sent elsewhere")
     ] = False,
+    no_handler: Annotated[
+        bool,
+        typer.Option(
+            "--no-handler",
+            help="store inbound texts only; a running `worker` handles them and sends the"
+            " replies (keeps this process for the webhooks under a campaign's load)",
+        ),
+    ] = False,
 ) -> None:
-    """HTTP API, webhooks, admin pages and (unless --no-scheduler) the sending scheduler."""
+    """HTTP API, webhooks, admin pages and (unless --no-scheduler) the sending scheduler;
+    the inbound texts are handled here too unless --no-handler."""
     import uvicorn
 
     from scheduler import SchedulerLockError, start_scheduler
@@ -254,6 +264,8 @@ def serve(
 
     settings = _settings()
     runtime = build_runtime(settings)
+    if no_handler:
+        runtime.inbound.leave_to_workers()
     scheduler = None
     if not no_scheduler:
         try:
@@ -308,13 +320,14 @@ def worker(
         runtime.run_pass(name, stop=stop)
         if once:
             break
-        # Between passes, handle the texts the webhooks stored (each second: a text from a
-        # woman must not wait for the next pass).
-        for _ in range(max(1, round(settings.pass_interval))):
+        # Between passes, handle the texts the webhooks stored (every INBOUND_POLL seconds: a
+        # text from a woman must not wait for the next pass; a look that finds none is one
+        # indexed query).
+        for _ in range(max(1, round(settings.pass_interval / INBOUND_POLL))):
             if stop.is_set():
                 break
             runtime.inbound.drain()
-            stop.wait(1.0)
+            stop.wait(INBOUND_POLL)
     if lock is not None:
         lock.close()
     typer.echo("worker stopped", err=True)

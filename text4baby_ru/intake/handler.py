@@ -74,6 +74,13 @@ class InboundHandler:
         self._waiters_lock = threading.Lock()
         self._thread: threading.Thread | None = None
         self._replies = _Replies(pipeline.send_replies, pipeline.send_outside)
+        self.here = True  # False: this process only stores; a `worker` handles the texts
+
+    def leave_to_workers(self) -> None:
+        """This process stores texts and never handles them (`serve --no-handler`): under a
+        campaign's load the web process keeps its interpreter for the webhooks, and a `worker`
+        polls for what they stored."""
+        self.here = False
 
     # -- the webhook's side -------------------------------------------------------------
 
@@ -83,7 +90,10 @@ class InboundHandler:
         return self._stores.submit(arrival)
 
     async def handled(self, timeout: float = WAIT) -> None:
-        """Wake the handler and wait until it has handled what was stored before this call."""
+        """Wake the handler and wait until it has handled what was stored before this call
+        (at once when a worker handles the texts instead)."""
+        if not self.here:
+            return
         loop = asyncio.get_running_loop()
         future: asyncio.Future[None] = loop.create_future()
         with self._waiters_lock:
