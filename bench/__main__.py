@@ -4,6 +4,8 @@ python -m bench                 # planner 10k/100k/1M, sender 20k, webhook 60 s,
 python -m bench --quick         # tiny sizes, under a minute (what the tests run)
 python -m bench --only planner --sizes 100000 --databases sqlite
 python -m bench --only metrics --databases postgresql   # 1M subscribers, 10M outbound rows
+python -m bench --only metrics --metrics-load-only      # load and keep them (outside the lock),
+python -m bench --only metrics --metrics-keep           # then time the kept ones
 
 A run of some benchmarks keeps the other benchmarks' rows of results.json (each row names its
 commit and time).
@@ -67,6 +69,11 @@ def _table(rows: list[dict[str, Any]]) -> str:
                 f"({r['texts_per_second']}/s); handled {r['handled']:,}, replies {r['replies']:,}, "
                 f"in order {r['women_in_order']:,}: {'exact' if r['exact'] else 'NOT EXACT'}"
             )
+        elif r["benchmark"] == "metrics_load":
+            lines.append(
+                f"metrics  {r['database']:<10} {r['subscribers']:>9,} subscribers loaded and kept "
+                f"({'reused' if r['reused'] else str(r['fill_seconds']) + ' s'})"
+            )
         elif r["benchmark"] == "metrics":
             lines.append(
                 f"metrics  {r['database']:<10} {r['subscribers']:>9,} subscribers, {r['outbound_messages']:,} messages: "
@@ -94,6 +101,17 @@ def main() -> None:
         default=None,
         help="PostgreSQL sizes for the metrics benchmark, in one run (default 100000,1000000: "
         "each query's growth between them is the point)",
+    )
+    parser.add_argument(
+        "--metrics-keep",
+        action="store_true",
+        help=f"keep the metrics databases in {metrics.KEPT} (PostgreSQL: t4b_bench_metrics_<size>) "
+        "and reuse them in later runs instead of loading again",
+    )
+    parser.add_argument(
+        "--metrics-load-only",
+        action="store_true",
+        help="load and keep the metrics databases, time nothing (load outside the benchmark lock)",
     )
     parser.add_argument("--sizes", default=None, help="planner sizes, comma-separated")
     parser.add_argument(
@@ -142,7 +160,16 @@ def main() -> None:
                 print(_table(rows[-1:]), flush=True)
             if "metrics" in only:
                 for size in [2_000] if args.quick else metric_sizes[kind]:
-                    rows.append(metrics.run(kind, size, folder, repeats=1 if args.quick else 3))
+                    rows.append(
+                        metrics.run(
+                            kind,
+                            size,
+                            folder,
+                            repeats=1 if args.quick else 3,
+                            keep=args.metrics_keep,
+                            load_only=args.metrics_load_only,
+                        )
+                    )
                     print(_table(rows[-1:]), flush=True)
         if args.profile:
             _profile(folder, sizes[-1])

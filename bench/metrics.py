@@ -25,6 +25,7 @@ from text4baby_ru.metrics.prometheus import DatabaseCollector
 from text4baby_ru.metrics.summary import summary
 from text4baby_ru.metrics.timeseries import check_range, timeseries
 from text4baby_ru.metrics.verify import differences
+from text4baby_ru.migrations import upgrade
 
 MESSAGES_PER_SUBSCRIBER = 10
 TARGET_SECONDS = 1.0
@@ -237,14 +238,47 @@ def queries(sessions: Any) -> dict[str, Callable[[], object]]:
     }
 
 
-def run(kind: str, size: int, folder: Path, repeats: int = 3) -> dict[str, Any]:
-    """Fill one database, then time each query `repeats` times after one warm-up run."""
-    folder.mkdir(parents=True, exist_ok=True)
-    url = fresh_database(kind, folder)
-    try:
+KEPT = Path("/var/tmp/t4b-bench-metrics")  # loaded databases kept between runs (--metrics-keep)
+
+
+def loaded(kind: str, size: int, folder: Path, keep: bool) -> tuple[str, float | None]:
+    """The database to time: a fresh one filled now, or with `keep` the one kept from an
+    earlier run of this size (brought to the current migration), else filled and kept.
+    The fill's seconds, or None when a kept database was reused."""
+    if not keep:
+        url = fresh_database(kind, folder)
         start = time.perf_counter()
         fill(url, size)
-        fill_seconds = time.perf_counter() - start
+        return url, time.perf_counter() - start
+    KEPT.mkdir(parents=True, exist_ok=True)
+    marker = KEPT / f"{kind}-{size}.loaded"
+    if marker.exists():
+        url = marker.read_text(encoding="utf-8").strip()
+        upgrade(url)  # a later migration's tables; the loaded rows stay
+        return url, None
+    url = fresh_database(kind, KEPT, name=f"t4b_bench_metrics_{size}")
+    start = time.perf_counter()
+    fill(url, size)
+    marker.write_text(url + "\n", encoding="utf-8")
+    return url, time.perf_counter() - start
+
+
+def run(
+    kind: str,
+    size: int,
+    folder: Path,
+    repeats: int = 3,
+    keep: bool = False,
+    load_only: bool = False,
+) -> dict[str, Any]:
+    """Fill one database (or reuse a kept one), then time each query `repeats` times after one
+    warm-up run; `load_only` fills and keeps it without timing (to load outside the lock)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    url, fill_seconds = loaded(kind, size, folder, keep or load_only)
+    if load_only:
+        return {"benchmark": "metrics_load", "database": kind, "subscribers": size,
+                "fill_seconds": round(fill_seconds or 0, 1), "reused": fill_seconds is None}  # fmt: skip
+    try:
         engine = make_engine(url)
         sessions = session_factory(engine)
         timings = {}
@@ -264,13 +298,14 @@ def run(kind: str, size: int, folder: Path, repeats: int = 3) -> dict[str, Any]:
         print(f"  metrics {kind} {size:,}: verify: {len(drift)} differences", flush=True)
         engine.dispose()
     finally:
-        drop_database(url)
+        if not keep:
+            drop_database(url)
     return {
         "benchmark": "metrics",
         "database": kind,
         "subscribers": size,
         "outbound_messages": size * MESSAGES_PER_SUBSCRIBER,
-        "fill_seconds": round(fill_seconds, 1),
+        "fill_seconds": None if fill_seconds is None else round(fill_seconds, 1),
         "repeats": repeats,
         "median_seconds": timings,
         "slowest_seconds": max(timings.values()),
