@@ -5,10 +5,12 @@ date" where a key may lack one (a primary key cannot hold NULL)."""
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Boolean, Integer, String
+from datetime import datetime
+
+from sqlalchemy import BigInteger, Boolean, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from text4baby_ru.db import Base
+from text4baby_ru.db import Base, UTCDateTime
 
 NO_DAY = -1  # a key's day or date when the row has none
 
@@ -97,3 +99,18 @@ class TipCounts(Base):
 
 
 ROLLUPS = (MessageDay, DeliveryTime, EnrollmentDay, OutcomeDay, ActiveDates, TipCounts)
+
+
+class MetricSnapshot(Base):
+    """Not a rollup: the stored result of a metric that cannot be rolled up (dose received and
+    who is behind depend on today and on each woman's dates), for one Moscow day (`day`) and
+    send weekdays ("0,2,4"), as JSON, and when it was computed (metrics.snapshots). No phone
+    number: who is behind names women by enrollment id and pseudonym."""
+
+    __tablename__ = "metric_snapshots"
+
+    metric: Mapped[str] = mapped_column(String(16), primary_key=True)
+    day: Mapped[int] = mapped_column(Integer, primary_key=True)
+    weekdays: Mapped[str] = mapped_column(String(16), primary_key=True)
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    result: Mapped[str] = mapped_column(Text)
