@@ -98,7 +98,21 @@ class TipCounts(Base):
     expired: Mapped[int] = mapped_column(Integer)  # past their deadline (a throttled route)
 
 
-ROLLUPS = (MessageDay, DeliveryTime, EnrollmentDay, OutcomeDay, ActiveDates, TipCounts)
+class OptoutWeek(Base):
+    """Opt-outs with a track by her track and week on the day she stopped, all days together
+    (metric_outcomes without the day: a trigger on it passes each change on), so opt-outs by
+    week reads a row per week however long the programme has run."""
+
+    __tablename__ = "metric_optout_weeks"
+
+    track: Mapped[str] = mapped_column(String(16), primary_key=True)
+    week: Mapped[int] = mapped_column(Integer, primary_key=True)
+    enrollments: Mapped[int] = mapped_column(BigInteger)
+
+
+ROLLUPS = (
+    MessageDay, DeliveryTime, EnrollmentDay, OutcomeDay, OptoutWeek, ActiveDates, TipCounts,
+)  # fmt: skip
 
 
 class MetricSnapshot(Base):

@@ -21,6 +21,7 @@ from text4baby_ru.metrics.models import (
     DeliveryTime,
     EnrollmentDay,
     MessageDay,
+    OptoutWeek,
     OutcomeDay,
     TipCounts,
 )
@@ -157,6 +158,14 @@ def _outcomes(session: Session, dialect: str) -> Counts:
     return {k: tuple(v) for k, v in out.items()}
 
 
+def _optout_weeks(session: Session, dialect: str) -> Counts:
+    out: dict[Key, list[int]] = {}
+    for (outcome, _, track, week), (n,) in _outcomes(session, dialect).items():
+        if outcome == "optout" and track:
+            _add(out, (track, week), n)
+    return {k: tuple(v) for k, v in out.items()}
+
+
 def _active(session: Session, dialect: str) -> Counts:
     e = Enrollment
     due, birth = days.of_date(e.due_date, dialect), days.of_date(e.birth_date, dialect)
@@ -177,6 +186,7 @@ RECOUNTS = {
     TipCounts: _tips,
     EnrollmentDay: _enrollments,
     OutcomeDay: _outcomes,
+    OptoutWeek: _optout_weeks,
     ActiveDates: _active,
 }
 assert set(RECOUNTS) == set(ROLLUPS)
