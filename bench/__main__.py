@@ -113,6 +113,11 @@ def main() -> None:
         action="store_true",
         help="load and keep the metrics databases, time nothing (load outside the benchmark lock)",
     )
+    parser.add_argument(
+        "--without-rollups",
+        action="store_true",
+        help="the planner with the metrics triggers dropped (their cost, with this code)",
+    )
     parser.add_argument("--sizes", default=None, help="planner sizes, comma-separated")
     parser.add_argument(
         "--databases", default=None, help="sqlite,postgresql (default: both if PostgreSQL answers)"
@@ -145,7 +150,7 @@ def main() -> None:
         for kind in databases:
             if "planner" in only:
                 for size in sizes:
-                    rows.append(planner.run(kind, size, folder))
+                    rows.append(planner.run(kind, size, folder, rollups=not args.without_rollups))
                     print(_table(rows[-1:]), flush=True)
             if "sender" in only:
                 rows.append(sender.run(kind, 500 if args.quick else 20_000, folder))
