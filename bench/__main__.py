@@ -114,6 +114,13 @@ def main() -> None:
         help="load and keep the metrics databases, time nothing (load outside the benchmark lock)",
     )
     parser.add_argument(
+        "--metrics-queries",
+        default="",
+        help="time only the metrics queries whose names start with these (comma-separated), "
+        "without verify and the dashboard",
+    )
+    parser.add_argument("--repeats", type=int, default=3, help="timed runs of each metrics query")
+    parser.add_argument(
         "--without-rollups",
         action="store_true",
         help="the planner with the metrics triggers dropped (their cost, with this code)",
@@ -170,9 +177,10 @@ def main() -> None:
                             kind,
                             size,
                             folder,
-                            repeats=1 if args.quick else 3,
+                            repeats=1 if args.quick else args.repeats,
                             keep=args.metrics_keep,
                             load_only=args.metrics_load_only,
+                            only=tuple(q for q in args.metrics_queries.split(",") if q),
                         )
                     )
                     print(_table(rows[-1:]), flush=True)
