@@ -68,6 +68,9 @@ def test_a_stale_result_is_served_with_its_time_until_the_pass_refreshes_it(
     fresh = client.get(DOSE, headers=admin).json()
     fresh_behind = client.get(BEHIND, headers=admin).json()
     assert fresh["as_of"] == fresh_behind["as_of"] == clock.now().isoformat()
+    sheet = client.get(f"{DOSE}?format=csv", headers=admin)
+    assert sheet.headers["x-as-of"] == fresh["as_of"]  # 07:11 UTC is 10:11 in Moscow
+    assert 'filename="dose_2026-11-30_1011.csv"' in sheet.headers["content-disposition"]
     assert _without_as_of(fresh) == now_dose
     assert _without_as_of(fresh_behind) == now_behind
 

@@ -4,7 +4,7 @@ behind) and the evaluators' export are admin only."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
 from fastapi import APIRouter, Query
@@ -34,13 +34,19 @@ AS_OF = (
 
 
 def _answer(result: dict[str, Any], fmt: Format, name: str, to_csv: Any) -> Response:
+    # A stored result says when it was counted: in a header, and in the CSV's file name
+    # (Moscow time), since a CSV has no place for it beside its figures.
+    as_of = result.get("as_of")
+    headers = {"X-As-Of": as_of} if as_of else {}
     if fmt == "csv":
+        if as_of:
+            name += datetime.fromisoformat(as_of).astimezone(REPORT_ZONE).strftime("_%Y-%m-%d_%H%M")
         return Response(
             to_csv(result),
             media_type="text/csv; charset=utf-8",
-            headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
+            headers={"Content-Disposition": f'attachment; filename="{name}.csv"'} | headers,
         )
-    return JSONResponse(result)
+    return JSONResponse(result, headers=headers)
 
 
 def _defined(*names: str) -> str:
