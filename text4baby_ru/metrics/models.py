@@ -98,6 +98,17 @@ class TipCounts(Base):
     expired: Mapped[int] = mapped_column(Integer)  # past their deadline (a throttled route)
 
 
+class OutcomeTotal(Base):
+    """Opt-outs, completions and losses by day, all tracks and weeks together (metric_outcomes
+    without them, passed on by a trigger on it): what the timeseries and the summary read."""
+
+    __tablename__ = "metric_outcome_days"
+
+    outcome: Mapped[str] = mapped_column(String(12), primary_key=True)
+    day: Mapped[int] = mapped_column(Integer, primary_key=True)
+    enrollments: Mapped[int] = mapped_column(BigInteger)
+
+
 class OptoutWeek(Base):
     """Opt-outs with a track by her track and week on the day she stopped, all days together
     (metric_outcomes without the day: a trigger on it passes each change on), so opt-outs by
@@ -111,7 +122,8 @@ class OptoutWeek(Base):
 
 
 ROLLUPS = (
-    MessageDay, DeliveryTime, EnrollmentDay, OutcomeDay, OptoutWeek, ActiveDates, TipCounts,
+    MessageDay, DeliveryTime, EnrollmentDay, OutcomeDay, OutcomeTotal, OptoutWeek, ActiveDates,
+    TipCounts,
 )  # fmt: skip
 
 

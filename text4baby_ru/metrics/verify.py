@@ -23,6 +23,7 @@ from text4baby_ru.metrics.models import (
     MessageDay,
     OptoutWeek,
     OutcomeDay,
+    OutcomeTotal,
     TipCounts,
 )
 
@@ -158,6 +159,13 @@ def _outcomes(session: Session, dialect: str) -> Counts:
     return {k: tuple(v) for k, v in out.items()}
 
 
+def _outcome_days(session: Session, dialect: str) -> Counts:
+    out: dict[Key, list[int]] = {}
+    for (outcome, day, _, _), (n,) in _outcomes(session, dialect).items():
+        _add(out, (outcome, day), n)
+    return {k: tuple(v) for k, v in out.items()}
+
+
 def _optout_weeks(session: Session, dialect: str) -> Counts:
     out: dict[Key, list[int]] = {}
     for (outcome, _, track, week), (n,) in _outcomes(session, dialect).items():
@@ -186,6 +194,7 @@ RECOUNTS = {
     TipCounts: _tips,
     EnrollmentDay: _enrollments,
     OutcomeDay: _outcomes,
+    OutcomeTotal: _outcome_days,
     OptoutWeek: _optout_weeks,
     ActiveDates: _active,
 }
