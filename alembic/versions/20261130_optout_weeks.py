@@ -15,51 +15,46 @@ down_revision: str | None = "metric_snapshots"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-COUNTED = "o.outcome = 'optout' AND o.track <> ''"
-COLUMNS = ("outcome", "track", "week", "enrollments")
+SOURCE = ("outcome", "day", "track", "week", "enrollments")  # metric_outcomes' columns
 
 
-def _part(rows: str, sign: int) -> str:
-    return f"SELECT o.track AS track, o.week AS week, {sign} * o.enrollments AS n FROM {rows} AS o WHERE {COUNTED}"
-
-
-def _upsert(parts: list[str]) -> str:
-    # Opt-outs by week read one row per (track, week), whatever the number of days: the day rows
-    # of metric_outcomes (kept by the enrollments' triggers) pass their change on here.
+def _upsert(table: str, keys: tuple[str, ...], where: str, parts: list[tuple[str, int]]) -> str:
+    """Add the rows' enrollments (times each part's sign) to table's rows of the same keys."""
+    chosen = ", ".join(f"o.{k} AS {k}" for k in keys)
+    union = " UNION ALL ".join(
+        f"SELECT {chosen}, {sign} * o.enrollments AS n FROM {rows} AS o WHERE {where}"
+        for rows, sign in parts
+    )
+    names = ", ".join(keys)
     return (
-        "INSERT INTO metric_optout_weeks (track, week, enrollments) "
-        f"SELECT track, week, SUM(n) FROM ({' UNION ALL '.join(parts)}) AS d "
-        "GROUP BY track, week HAVING SUM(n) <> 0 ORDER BY track, week "
-        "ON CONFLICT (track, week) DO UPDATE "
-        "SET enrollments = metric_optout_weeks.enrollments + excluded.enrollments"
+        f"INSERT INTO {table} ({names}, enrollments) SELECT {names}, SUM(n) FROM ({union}) AS d "
+        f"GROUP BY {names} HAVING SUM(n) <> 0 ORDER BY {names} ON CONFLICT ({names}) DO UPDATE "
+        f"SET enrollments = {table}.enrollments + excluded.enrollments"
     )
 
 
 def _row(prefix: str) -> str:
-    return "(SELECT " + ", ".join(f"{prefix}.{c} AS {c}" for c in COLUMNS) + ")"
+    return "(SELECT " + ", ".join(f"{prefix}.{c} AS {c}" for c in SOURCE) + ")"
 
 
-def upgrade() -> None:
-    op.create_table(
-        "metric_optout_weeks",
-        sa.Column("track", sa.String(length=16), nullable=False),
-        sa.Column("week", sa.Integer(), nullable=False),
-        sa.Column("enrollments", sa.BigInteger(), nullable=False),
-        sa.PrimaryKeyConstraint("track", "week", name=op.f("pk_metric_optout_weeks")),
-    )
+def create_derived(table: str, keys: tuple[str, ...], where: str) -> None:
+    """Triggers on metric_outcomes that pass each change of it on to table (metric_outcomes
+    summed over the keys it lacks), and the rows so far. The enrollments' triggers keep
+    metric_outcomes (migration metrics); these run inside them."""
     pg = op.get_bind().dialect.name == "postgresql"
     old, new = ("old_rows", "new_rows") if pg else (_row("OLD"), _row("NEW"))
     events = {
-        "insert": ([_part(new, 1)], "NEW TABLE AS new_rows"),
-        "update": ([_part(old, -1), _part(new, 1)], "OLD TABLE AS old_rows NEW TABLE AS new_rows"),
-        "delete": ([_part(old, -1)], "OLD TABLE AS old_rows"),
+        "insert": ([(new, 1)], "NEW TABLE AS new_rows"),
+        "update": ([(old, -1), (new, 1)], "OLD TABLE AS old_rows NEW TABLE AS new_rows"),
+        "delete": ([(old, -1)], "OLD TABLE AS old_rows"),
     }
     for event, (parts, refs) in events.items():
-        name = f"metric_optout_weeks_{event}"
+        name = f"{table}_{event}"
+        body = _upsert(table, keys, where, parts)
         if pg:
             op.execute(
                 f"CREATE FUNCTION {name}() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN "
-                f"{_upsert(parts)}; RETURN NULL; END $$"
+                f"{body}; RETURN NULL; END $$"
             )
             op.execute(
                 f"CREATE TRIGGER {name} AFTER {event.upper()} ON metric_outcomes "
@@ -67,17 +62,35 @@ def upgrade() -> None:
             )
         else:
             op.execute(
-                f"CREATE TRIGGER {name} AFTER {event.upper()} ON metric_outcomes "
-                f"BEGIN {_upsert(parts)}; END"
+                f"CREATE TRIGGER {name} AFTER {event.upper()} ON metric_outcomes BEGIN {body}; END"
             )
-    op.execute(_upsert([_part("metric_outcomes", 1)]))  # the opt-outs so far
+    op.execute(_upsert(table, keys, where, [("metric_outcomes", 1)]))
 
 
-def downgrade() -> None:
+def drop_derived(table: str) -> None:
+    """The triggers of create_derived, and the table."""
     pg = op.get_bind().dialect.name == "postgresql"
     for event in ("insert", "update", "delete"):
-        name = f"metric_optout_weeks_{event}"
+        name = f"{table}_{event}"
         op.execute(f"DROP TRIGGER IF EXISTS {name}" + (" ON metric_outcomes" if pg else ""))
         if pg:
             op.execute(f"DROP FUNCTION IF EXISTS {name}()")
-    op.drop_table("metric_optout_weeks")
+    op.drop_table(table)
+
+
+def upgrade() -> None:
+    # Opt-outs by week read one row per (track, week), whatever the number of days.
+    op.create_table(
+        "metric_optout_weeks",
+        sa.Column("track", sa.String(length=16), nullable=False),
+        sa.Column("week", sa.Integer(), nullable=False),
+        sa.Column("enrollments", sa.BigInteger(), nullable=False),
+        sa.PrimaryKeyConstraint("track", "week", name=op.f("pk_metric_optout_weeks")),
+    )
+    create_derived(
+        "metric_optout_weeks", ("track", "week"), "o.outcome = 'optout' AND o.track <> ''"
+    )
+
+
+def downgrade() -> None:
+    drop_derived("metric_optout_weeks")
