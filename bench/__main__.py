@@ -5,6 +5,8 @@ python -m bench --quick         # tiny sizes, under a minute (what the tests run
 python -m bench --only planner --sizes 100000 --databases sqlite
 python -m bench --only metrics --databases postgresql   # 1M subscribers, 10M outbound rows
 python -m bench --only webhook --databases postgresql --backlog-texts 10000 --backlog-workers 1,4
+python -m bench --only metrics --metrics-load-only      # load and keep them (outside the lock),
+python -m bench --only metrics --metrics-keep           # then time the kept ones
 
 A run of some benchmarks keeps the other benchmarks' rows of results.json (each row names its
 commit and time).
@@ -75,6 +77,11 @@ def _table(rows: list[dict[str, Any]]) -> str:
                 f"| cores: workers {r['cores']['workers']}, postgres {r['cores']['postgres']}, "
                 f"others {r['cores']['others']}"
             )
+        elif r["benchmark"] == "metrics_load":
+            lines.append(
+                f"metrics  {r['database']:<10} {r['subscribers']:>9,} subscribers loaded and kept "
+                f"({'reused' if r['reused'] else str(r['fill_seconds']) + ' s'})"
+            )
         elif r["benchmark"] == "metrics":
             lines.append(
                 f"metrics  {r['database']:<10} {r['subscribers']:>9,} subscribers, {r['outbound_messages']:,} messages: "
@@ -102,6 +109,29 @@ def main() -> None:
         default=None,
         help="PostgreSQL sizes for the metrics benchmark, in one run (default 100000,1000000: "
         "each query's growth between them is the point)",
+    )
+    parser.add_argument(
+        "--metrics-keep",
+        action="store_true",
+        help=f"keep the metrics databases in {metrics.KEPT} (PostgreSQL: t4b_bench_metrics_<size>) "
+        "and reuse them in later runs instead of loading again",
+    )
+    parser.add_argument(
+        "--metrics-load-only",
+        action="store_true",
+        help="load and keep the metrics databases, time nothing (load outside the benchmark lock)",
+    )
+    parser.add_argument(
+        "--metrics-queries",
+        default="",
+        help="time only the metrics queries whose names start with these (comma-separated), "
+        "without verify and the dashboard",
+    )
+    parser.add_argument("--repeats", type=int, default=3, help="timed runs of each metrics query")
+    parser.add_argument(
+        "--without-rollups",
+        action="store_true",
+        help="the planner with the metrics triggers dropped (their cost, with this code)",
     )
     parser.add_argument("--sizes", default=None, help="planner sizes, comma-separated")
     parser.add_argument(
@@ -151,7 +181,7 @@ def main() -> None:
         for kind in databases:
             if "planner" in only:
                 for size in sizes:
-                    rows.append(planner.run(kind, size, folder))
+                    rows.append(planner.run(kind, size, folder, rollups=not args.without_rollups))
                     print(_table(rows[-1:]), flush=True)
             if "sender" in only:
                 rows.append(sender.run(kind, 500 if args.quick else 20_000, folder))
@@ -172,7 +202,17 @@ def main() -> None:
                     print(_table(rows[-1:]), flush=True)
             if "metrics" in only:
                 for size in [2_000] if args.quick else metric_sizes[kind]:
-                    rows.append(metrics.run(kind, size, folder, repeats=1 if args.quick else 3))
+                    rows.append(
+                        metrics.run(
+                            kind,
+                            size,
+                            folder,
+                            repeats=1 if args.quick else args.repeats,
+                            keep=args.metrics_keep,
+                            load_only=args.metrics_load_only,
+                            only=tuple(q for q in args.metrics_queries.split(",") if q),
+                        )
+                    )
                     print(_table(rows[-1:]), flush=True)
         if args.profile:
             _profile(folder, sizes[-1])

@@ -68,12 +68,13 @@ def pg_version() -> str | None:
         return None
 
 
-def fresh_database(kind: str, folder: Path) -> str:
-    """A new migrated database with the library imported: a SQLite file or a PostgreSQL db."""
+def fresh_database(kind: str, folder: Path, name: str | None = None) -> str:
+    """A new migrated database with the library imported: a SQLite file or a PostgreSQL db
+    (`name`, or one named after this process)."""
     if kind == "sqlite":
-        url = f"sqlite:///{folder / 'bench.db'}"
+        url = f"sqlite:///{folder / ((name or 'bench') + '.db')}"
     else:
-        name = f"t4b_bench_{os.getpid()}"
+        name = name or f"t4b_bench_{os.getpid()}"
         admin = create_engine(PG_BASE, isolation_level="AUTOCOMMIT")
         with admin.connect() as conn:
             conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))

@@ -15,8 +15,10 @@ from typing import Any
 
 from sqlalchemy.engine import make_url
 
+from bench import dashboard
 from bench.common import PASS_AT, PEOPLE_COLUMNS, ZONES, drop_database, fresh_database
-from text4baby_ru.db import make_engine, session_factory
+from text4baby_ru.db import make_engine, read_only, session_factory
+from text4baby_ru.metrics import snapshots
 from text4baby_ru.metrics.behind import behind
 from text4baby_ru.metrics.days import REPORT_ZONE
 from text4baby_ru.metrics.distribution import distribution
@@ -25,8 +27,10 @@ from text4baby_ru.metrics.prometheus import DatabaseCollector
 from text4baby_ru.metrics.summary import summary
 from text4baby_ru.metrics.timeseries import check_range, timeseries
 from text4baby_ru.metrics.verify import differences
+from text4baby_ru.migrations import upgrade
 
 MESSAGES_PER_SUBSCRIBER = 10
+REFRESH = timedelta(minutes=10)  # T4B_METRICS_REFRESH_MINUTES's default
 TARGET_SECONDS = 1.0
 ENROLLMENT_COLUMNS = (
     "id, person_id, status, track, due_date, birth_date, channel, created_at, updated_at, "
@@ -215,6 +219,23 @@ def queries(sessions: Any) -> dict[str, Callable[[], object]]:
     def scrape() -> object:
         return list(DatabaseCollector(sessions, now=PASS_AT).collect())
 
+    asked = snapshots.Asked(today=today, weekdays=weekdays, key=b"bench")
+
+    def served(metric: str, limit: int | None = None) -> Callable[[], object]:
+        # As the API and the dashboard read it: the stored result (the warm-up run, the first
+        # read of the day, counts and stores it; the timed runs read it).
+        def call() -> object:
+            with read_only(sessions) as session:
+                return snapshots.answer(
+                    session, sessions, metric, asked, now=PASS_AT, every=REFRESH, limit=limit
+                )
+
+        return call
+
+    def counted(metric: str) -> Callable[[], object]:
+        # What the scheduler's pass does every T4B_METRICS_REFRESH_MINUTES, in the background.
+        return run(snapshots.compute, metric=metric, asked=asked)
+
     return {
         "summary (all time)": run(summary, segment_price=2.5),
         "summary (30 days)": run(
@@ -233,22 +254,63 @@ def queries(sessions: Any) -> dict[str, Callable[[], object]]:
         "distribution optouts_by_week": run(distribution, metric="optouts_by_week", today=today),
         "dose received": run(dose, today=today, weekdays=weekdays),
         "who is behind (100)": run(behind, today=today, weekdays=weekdays, key=b"bench", limit=100),
+        "dose received, stored (as read)": served("dose"),
+        "who is behind (100), stored (as read)": served("behind", 100),
+        "dose received: the pass's count": counted("dose"),
+        "who is behind: the pass's count (1000 listed)": counted("behind"),
         "prometheus scrape": scrape,
     }
 
 
-def run(kind: str, size: int, folder: Path, repeats: int = 3) -> dict[str, Any]:
-    """Fill one database, then time each query `repeats` times after one warm-up run."""
-    folder.mkdir(parents=True, exist_ok=True)
-    url = fresh_database(kind, folder)
-    try:
+KEPT = Path("/var/tmp/t4b-bench-metrics")  # loaded databases kept between runs (--metrics-keep)
+
+
+def loaded(kind: str, size: int, folder: Path, keep: bool) -> tuple[str, float | None]:
+    """The database to time: a fresh one filled now, or with `keep` the one kept from an
+    earlier run of this size (brought to the current migration), else filled and kept.
+    The fill's seconds, or None when a kept database was reused."""
+    if not keep:
+        url = fresh_database(kind, folder)
         start = time.perf_counter()
         fill(url, size)
-        fill_seconds = time.perf_counter() - start
+        return url, time.perf_counter() - start
+    KEPT.mkdir(parents=True, exist_ok=True)
+    marker = KEPT / f"{kind}-{size}.loaded"
+    if marker.exists():
+        url = marker.read_text(encoding="utf-8").strip()
+        upgrade(url)  # a later migration's tables; the loaded rows stay
+        return url, None
+    url = fresh_database(kind, KEPT, name=f"t4b_bench_metrics_{size}")
+    start = time.perf_counter()
+    fill(url, size)
+    marker.write_text(url + "\n", encoding="utf-8")
+    return url, time.perf_counter() - start
+
+
+def run(
+    kind: str,
+    size: int,
+    folder: Path,
+    repeats: int = 3,
+    keep: bool = False,
+    load_only: bool = False,
+    only: tuple[str, ...] = (),
+) -> dict[str, Any]:
+    """Fill one database (or reuse a kept one), then time each query `repeats` times after one
+    warm-up run; `load_only` fills and keeps it without timing (to load outside the lock);
+    `only` times the queries whose names start so, without verify and the dashboard."""
+    folder.mkdir(parents=True, exist_ok=True)
+    url, fill_seconds = loaded(kind, size, folder, keep or load_only)
+    if load_only:
+        return {"benchmark": "metrics_load", "database": kind, "subscribers": size,
+                "fill_seconds": round(fill_seconds or 0, 1), "reused": fill_seconds is None}  # fmt: skip
+    try:
         engine = make_engine(url)
         sessions = session_factory(engine)
         timings = {}
         for name, query in queries(sessions).items():
+            if only and not name.startswith(only):
+                continue
             query()
             runs = []
             for _ in range(repeats):
@@ -257,25 +319,32 @@ def run(kind: str, size: int, folder: Path, repeats: int = 3) -> dict[str, Any]:
                 runs.append(time.perf_counter() - t0)
             timings[name] = round(statistics.median(runs), 3)
             print(f"  metrics {kind} {size:,}: {name}: {timings[name]:.3f} s", flush=True)
-        t0 = time.perf_counter()
-        with sessions() as session:
-            drift = [str(d) for d in differences(session)]
-        verify_seconds = time.perf_counter() - t0
-        print(f"  metrics {kind} {size:,}: verify: {len(drift)} differences", flush=True)
+        drift: list[str] | None = None
+        verify_seconds = page = None
+        if not only:
+            t0 = time.perf_counter()
+            with sessions() as session:
+                drift = [str(d) for d in differences(session)]
+            verify_seconds = round(time.perf_counter() - t0, 1)
+            print(f"  metrics {kind} {size:,}: verify: {len(drift)} differences", flush=True)
+            page = dashboard.run(url, repeats)
+            print(f"  metrics {kind} {size:,}: dashboard: {page}", flush=True)
         engine.dispose()
     finally:
-        drop_database(url)
+        if not keep:
+            drop_database(url)
     return {
         "benchmark": "metrics",
         "database": kind,
         "subscribers": size,
         "outbound_messages": size * MESSAGES_PER_SUBSCRIBER,
-        "fill_seconds": round(fill_seconds, 1),
+        "fill_seconds": None if fill_seconds is None else round(fill_seconds, 1),
         "repeats": repeats,
         "median_seconds": timings,
         "slowest_seconds": max(timings.values()),
         "target_seconds": TARGET_SECONDS,
         "all_under_target": max(timings.values()) < TARGET_SECONDS,
-        "verify_differences": len(drift),
-        "verify_seconds": round(verify_seconds, 1),
+        "verify_differences": None if drift is None else len(drift),
+        "verify_seconds": verify_seconds,
+        "dashboard": page,
     }

@@ -24,6 +24,9 @@ from text4baby_ru.gateways.base import Gateway, GatewayError, OutgoingSms
 from text4baby_ru.intake.handler import BUDGET, InboundHandler, Pipeline
 from text4baby_ru.keys import secret_key, stored_key
 from text4baby_ru.kit.phones import mask
+from text4baby_ru.metrics import snapshots
+from text4baby_ru.metrics.days import REPORT_ZONE
+from text4baby_ru.metrics.snapshots import Asked
 from text4baby_ru.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -117,7 +120,7 @@ class Runtime:
         """One planning and sending pass with these settings, after handling any texts still
         waiting (those of a process that stopped before it handled them)."""
         self.inbound.drain()
-        return run_pass(
+        report = run_pass(
             sessions=self.sessions,
             gateway=self.gateway,
             clock=self.clock,
@@ -130,6 +133,30 @@ class Runtime:
             settle=timedelta(seconds=self.settings.settle_seconds),
             failover=self.failover,
         )
+        self.refresh_metrics()
+        return report
+
+    def metrics_asked(self) -> Asked:
+        """Dose received and who is behind as of the Moscow day now, with these settings."""
+        return Asked(
+            today=self.clock.now().astimezone(REPORT_ZONE).date(),
+            weekdays=self.settings.send_weekdays,
+            key=self.hash_key(),
+        )
+
+    def refresh_metrics(self) -> None:
+        """Recompute the stored dose received and who is behind when older than
+        T4B_METRICS_REFRESH_MINUTES (0: nothing is stored). A failure is logged: the pass's
+        sending is done and must not be undone by a report."""
+        minutes = self.settings.metrics_refresh_minutes
+        if not minutes:
+            return
+        try:
+            snapshots.refresh(
+                self.sessions, self.metrics_asked(), self.clock.now(), timedelta(minutes=minutes)
+            )
+        except Exception:
+            log.exception("metrics refresh failed; the stored results stay as they were")
 
     def send_now(self, ids: list[int]) -> None:
         """Send these queued messages at once (replies, codes), outside the scheduler's pass,

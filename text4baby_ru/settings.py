@@ -61,6 +61,7 @@ class Settings(BaseSettings):
     settle_seconds: int = Field(30, ge=0, le=86_400, alias="T4B_SETTLE_SECONDS")
     pending_retention_days: int = Field(30, ge=1, le=3650, alias="T4B_PENDING_RETENTION_DAYS")
     segment_price: float = Field(2.5, ge=0, alias="T4B_SEGMENT_PRICE")
+    metrics_refresh_minutes: int = Field(10, ge=0, le=1440, alias="T4B_METRICS_REFRESH_MINUTES")
     join_codes_per_hour: int = Field(60, ge=1, le=100_000, alias="T4B_JOIN_CODES_PER_HOUR")
     join_codes_per_day: int = Field(500, ge=1, le=1_000_000, alias="T4B_JOIN_CODES_PER_DAY")
     trusted_proxies: str = Field("", alias="T4B_TRUSTED_PROXIES")

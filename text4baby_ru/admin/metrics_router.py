@@ -4,19 +4,17 @@ behind) and the evaluators' export are admin only."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse, Response
 
 from text4baby_ru.deps import AdminUser, AnyUser, ClockDep, ReadSessionDep, RuntimeDep, SettingsDep
-from text4baby_ru.metrics import tables
-from text4baby_ru.metrics.behind import behind
+from text4baby_ru.metrics import snapshots, tables
 from text4baby_ru.metrics.days import REPORT_ZONE
 from text4baby_ru.metrics.definitions import DAY, DEFINITIONS, SUPPRESSION
 from text4baby_ru.metrics.distribution import distribution
-from text4baby_ru.metrics.dose import dose
 from text4baby_ru.metrics.summary import summary
 from text4baby_ru.metrics.timeseries import METRICS, check_dates, check_range, timeseries
 
@@ -27,14 +25,28 @@ FORMAT = Query(
 )
 
 
+AS_OF = (
+    "Counted from every enrollment, so the scheduler's pass computes it every "
+    "T4B_METRICS_REFRESH_MINUTES and the answer is the stored result: `as_of` is the instant "
+    "it was computed (UTC), always on the current Moscow day; with none yet for the day, the "
+    "request computes it."
+)
+
+
 def _answer(result: dict[str, Any], fmt: Format, name: str, to_csv: Any) -> Response:
+    # A stored result says when it was counted: in a header, and in the CSV's file name
+    # (Moscow time), since a CSV has no place for it beside its figures.
+    as_of = result.get("as_of")
+    headers = {"X-As-Of": as_of} if as_of else {}
     if fmt == "csv":
+        if as_of:
+            name += datetime.fromisoformat(as_of).astimezone(REPORT_ZONE).strftime("_%Y-%m-%d_%H%M")
         return Response(
             to_csv(result),
             media_type="text/csv; charset=utf-8",
-            headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
+            headers={"Content-Disposition": f'attachment; filename="{name}.csv"'} | headers,
         )
-    return JSONResponse(result)
+    return JSONResponse(result, headers=headers)
 
 
 def _defined(*names: str) -> str:
@@ -120,18 +132,29 @@ def get_distribution(
     summary="Dose received: tips expected against tips delivered, by cohort (any role)",
     response_model=None,
     description=_defined("dose") + f"\n\n{SUPPRESSION} A cohort of fewer than 5 women "
-    "shows `<5` and no other figure in CSV.",
+    "shows `<5` and no other figure in CSV. " + AS_OF,
 )
 def get_dose(
     session: ReadSessionDep,
-    settings: SettingsDep,
-    clock: ClockDep,
+    runtime: RuntimeDep,
     _: AnyUser,
     format: Format = FORMAT,
 ) -> Response:
-    today = clock.now().astimezone(REPORT_ZONE).date()
-    result = dose(session, today=today, weekdays=settings.send_weekdays)
+    result = _stored(session, runtime, "dose")
     return _answer(result, format, "dose", tables.dose_csv)
+
+
+def _stored(session: Any, runtime: Any, metric: str, limit: int | None = None) -> dict[str, Any]:
+    """Dose received or who is behind as stored by the scheduler's pass, with `as_of`."""
+    return snapshots.answer(
+        session,
+        runtime.sessions,
+        metric,
+        runtime.metrics_asked(),
+        now=runtime.clock.now(),
+        every=timedelta(minutes=runtime.settings.metrics_refresh_minutes),
+        limit=limit,
+    )
 
 
 @router.get(
@@ -141,23 +164,14 @@ def get_dose(
     description=_defined("behind")
     + "\n\nEach enrollment is named by its id and `subscriber`, a keyed-hash pseudonym (never "
     "a phone number). `limit` caps the list (most tips missing first); `total` and "
-    "`by_reason` count them all.",
+    "`by_reason` count them all. " + AS_OF + " A `limit` above 1000 is counted at the request.",
 )
 def get_behind(
     session: ReadSessionDep,
-    settings: SettingsDep,
-    clock: ClockDep,
     runtime: RuntimeDep,
     _: AdminUser,
     limit: int = Query(100, ge=1, le=5000),
     format: Format = FORMAT,
 ) -> Response:
-    today = clock.now().astimezone(REPORT_ZONE).date()
-    result = behind(
-        session,
-        today=today,
-        weekdays=settings.send_weekdays,
-        key=runtime.hash_key(),
-        limit=limit,
-    )
+    result = _stored(session, runtime, "behind", limit)
     return _answer(result, format, "behind", tables.behind_csv)

@@ -83,3 +83,8 @@ def moment(value: datetime | None, language: str, zone: str = DEFAULT_ZONE) -> s
     local = value.astimezone(ZoneInfo(zone))
     shown = local.strftime("%d.%m.%Y %H:%M" if language == "ru" else "%d %b %Y %H:%M")
     return f"{shown} ({zone_name(zone, language)})"
+
+
+def clock(value: datetime, zone: str = MOSCOW) -> str:
+    """The time of day of a stored UTC time in a zone, hours and minutes: 04:30."""
+    return value.astimezone(ZoneInfo(zone)).strftime("%H:%M")

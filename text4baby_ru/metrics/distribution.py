@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from text4baby_ru.enrollment.stage import FIRST_PREGNANCY_WEEK, LAST_BABY_WEEK, LAST_PREGNANCY_WEEK
@@ -13,7 +13,7 @@ from text4baby_ru.errors import Invalid
 from text4baby_ru.metrics import days
 from text4baby_ru.metrics.definitions import DEFINITIONS
 from text4baby_ru.metrics.journey import journey_week
-from text4baby_ru.metrics.models import ActiveDates, OutcomeDay
+from text4baby_ru.metrics.models import ActiveDates, OptoutWeek
 
 WEEKS = {
     "pregnancy": range(FIRST_PREGNANCY_WEEK, LAST_PREGNANCY_WEEK + 1),
@@ -31,12 +31,8 @@ def _counts(session: Session, metric: str, today: date) -> list[tuple[str, int, 
         )
         return [(*journey_week(n, due, birth), count) for due, birth, count in rows]
     if metric == "optouts_by_week":
-        o = OutcomeDay
-        query = (
-            select(o.track, o.week, func.sum(o.enrollments))
-            .where(o.outcome == "optout", o.track != "")
-            .group_by(o.track, o.week)
-        )
+        w = OptoutWeek
+        query = select(w.track, w.week, w.enrollments).where(w.enrollments != 0)
         return [(track, week, int(count)) for track, week, count in session.execute(query)]
     raise Invalid(f"unknown metric {metric!r}; one of: {', '.join(DISTRIBUTIONS)}")
 

@@ -5,10 +5,12 @@ date" where a key may lack one (a primary key cannot hold NULL)."""
 
 from __future__ import annotations
 
-from sqlalchemy import BigInteger, Boolean, Integer, String
+from datetime import datetime
+
+from sqlalchemy import BigInteger, Boolean, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from text4baby_ru.db import Base
+from text4baby_ru.db import Base, UTCDateTime
 
 NO_DAY = -1  # a key's day or date when the row has none
 
@@ -96,4 +98,45 @@ class TipCounts(Base):
     expired: Mapped[int] = mapped_column(Integer)  # past their deadline (a throttled route)
 
 
-ROLLUPS = (MessageDay, DeliveryTime, EnrollmentDay, OutcomeDay, ActiveDates, TipCounts)
+class OutcomeTotal(Base):
+    """Opt-outs, completions and losses by day, all tracks and weeks together (metric_outcomes
+    without them, passed on by a trigger on it): what the timeseries and the summary read."""
+
+    __tablename__ = "metric_outcome_days"
+
+    outcome: Mapped[str] = mapped_column(String(12), primary_key=True)
+    day: Mapped[int] = mapped_column(Integer, primary_key=True)
+    enrollments: Mapped[int] = mapped_column(BigInteger)
+
+
+class OptoutWeek(Base):
+    """Opt-outs with a track by her track and week on the day she stopped, all days together
+    (metric_outcomes without the day: a trigger on it passes each change on), so opt-outs by
+    week reads a row per week however long the programme has run."""
+
+    __tablename__ = "metric_optout_weeks"
+
+    track: Mapped[str] = mapped_column(String(16), primary_key=True)
+    week: Mapped[int] = mapped_column(Integer, primary_key=True)
+    enrollments: Mapped[int] = mapped_column(BigInteger)
+
+
+ROLLUPS = (
+    MessageDay, DeliveryTime, EnrollmentDay, OutcomeDay, OutcomeTotal, OptoutWeek, ActiveDates,
+    TipCounts,
+)  # fmt: skip
+
+
+class MetricSnapshot(Base):
+    """Not a rollup: the stored result of a metric that cannot be rolled up (dose received and
+    who is behind depend on today and on each woman's dates), for one Moscow day (`day`) and
+    send weekdays ("0,2,4"), as JSON, and when it was computed (metrics.snapshots). No phone
+    number: who is behind names women by enrollment id and pseudonym."""
+
+    __tablename__ = "metric_snapshots"
+
+    metric: Mapped[str] = mapped_column(String(16), primary_key=True)
+    day: Mapped[int] = mapped_column(Integer, primary_key=True)
+    weekdays: Mapped[str] = mapped_column(String(16), primary_key=True)
+    computed_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    result: Mapped[str] = mapped_column(Text)

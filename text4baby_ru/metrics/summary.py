@@ -12,7 +12,7 @@ from text4baby_ru.delivery.models import MessageStatus
 from text4baby_ru.enrollment.models import SubscriberStatus
 from text4baby_ru.metrics import days
 from text4baby_ru.metrics.journey import median
-from text4baby_ru.metrics.models import DeliveryTime, EnrollmentDay, MessageDay, OutcomeDay
+from text4baby_ru.metrics.models import DeliveryTime, EnrollmentDay, MessageDay, OutcomeTotal
 from text4baby_ru.metrics.timeseries import ACCEPTED, FINAL
 
 FAILED = (MessageStatus.FAILED.value, MessageStatus.UNDELIVERED.value)
@@ -110,7 +110,7 @@ def summary(
 
 def _outcomes(session: Session, start: date | None, end: date | None) -> dict[str, int]:
     """Completions, losses and opt-outs that happened in the range."""
-    o = OutcomeDay
+    o = OutcomeTotal
     rows = session.execute(
         select(o.outcome, func.sum(o.enrollments))
         .where(*_window(o.day, start, end))

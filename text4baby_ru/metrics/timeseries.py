@@ -16,7 +16,7 @@ from text4baby_ru.enrollment.models import Channel
 from text4baby_ru.errors import Invalid
 from text4baby_ru.metrics import days
 from text4baby_ru.metrics.definitions import DAY, DEFINITIONS
-from text4baby_ru.metrics.models import EnrollmentDay, MessageDay, OutcomeDay
+from text4baby_ru.metrics.models import EnrollmentDay, MessageDay, OutcomeTotal
 
 Interval = Literal["day", "week"]
 MAX_DAYS = 400
@@ -84,11 +84,9 @@ def _enrollments(session: Session, where: Range, _: float) -> Daily:
 
 def _leavers(name: str, outcome: str) -> Callable[[Session, Range, float], Daily]:
     def daily(session: Session, where: Range, _: float) -> Daily:
-        o = OutcomeDay
-        query = (
-            select(o.day, func.sum(o.enrollments))
-            .where(o.outcome == outcome, _in_range(o.day, where))
-            .group_by(o.day)
+        o = OutcomeTotal
+        query = select(o.day, o.enrollments).where(
+            o.outcome == outcome, _in_range(o.day, where), o.enrollments != 0
         )
         return {name: {n: int(count) for n, count in session.execute(query)}}
 

@@ -21,7 +21,9 @@ from text4baby_ru.metrics.models import (
     DeliveryTime,
     EnrollmentDay,
     MessageDay,
+    OptoutWeek,
     OutcomeDay,
+    OutcomeTotal,
     TipCounts,
 )
 
@@ -157,6 +159,21 @@ def _outcomes(session: Session, dialect: str) -> Counts:
     return {k: tuple(v) for k, v in out.items()}
 
 
+def _outcome_days(session: Session, dialect: str) -> Counts:
+    out: dict[Key, list[int]] = {}
+    for (outcome, day, _, _), (n,) in _outcomes(session, dialect).items():
+        _add(out, (outcome, day), n)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def _optout_weeks(session: Session, dialect: str) -> Counts:
+    out: dict[Key, list[int]] = {}
+    for (outcome, _, track, week), (n,) in _outcomes(session, dialect).items():
+        if outcome == "optout" and track:
+            _add(out, (track, week), n)
+    return {k: tuple(v) for k, v in out.items()}
+
+
 def _active(session: Session, dialect: str) -> Counts:
     e = Enrollment
     due, birth = days.of_date(e.due_date, dialect), days.of_date(e.birth_date, dialect)
@@ -177,6 +194,8 @@ RECOUNTS = {
     TipCounts: _tips,
     EnrollmentDay: _enrollments,
     OutcomeDay: _outcomes,
+    OutcomeTotal: _outcome_days,
+    OptoutWeek: _optout_weeks,
     ActiveDates: _active,
 }
 assert set(RECOUNTS) == set(ROLLUPS)

@@ -17,6 +17,7 @@ from text4baby_ru.admin.pages.dashboard_words import definition, names, words
 from text4baby_ru.admin.pages.web import PageDep, PageReadDep
 from text4baby_ru.deps import ANY_ROLE, ClockDep, RuntimeDep, SettingsDep
 from text4baby_ru.kit import formats
+from text4baby_ru.metrics import snapshots
 from text4baby_ru.metrics.days import EPOCH, LAST_DAY, REPORT_ZONE
 from text4baby_ru.metrics.timeseries import MAX_DAYS
 
@@ -110,10 +111,16 @@ def dashboard(
         end=high,
         today=today,
         segment_price=settings.segment_price,
-        weekdays=settings.send_weekdays,
-        hash_key=runtime.hash_key(),
     )
-    numbers = figures(session, period)
+    every = timedelta(minutes=settings.metrics_refresh_minutes)
+    asked, now = runtime.metrics_asked(), clock.now()
+
+    def served(metric: str) -> dict[str, Any]:
+        return snapshots.answer(
+            session, runtime.sessions, metric, asked, now=now, every=every, limit=1
+        )
+
+    numbers = figures(session, period, served)
     weekly = (high - low).days > 92
     charts = _charts(low, high, weekly)
     for chart in charts:

@@ -1,20 +1,21 @@
 """The dashboard's headline figures for a period, each from the metrics function behind its API
-route (summary, timeseries, distribution, dose, behind), so the page and the API agree."""
+route (summary, timeseries, distribution; dose and behind as the API serves them, stored by the
+scheduler's pass with the instant they were counted), so the page and the API agree."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session
 
 from text4baby_ru.admin.pages.dashboard_words import definition, names, words
+from text4baby_ru.admin.pages.labels import as_of
 from text4baby_ru.kit import formats
 from text4baby_ru.kit.plurals import plural
-from text4baby_ru.metrics.behind import behind
 from text4baby_ru.metrics.distribution import distribution
-from text4baby_ru.metrics.dose import dose
 from text4baby_ru.metrics.summary import summary
 from text4baby_ru.metrics.timeseries import Range, timeseries
 
@@ -29,6 +30,11 @@ class Card:
     note: str
     definition: str
 
+    def noted(self, more: str) -> Card:
+        """The card with more said under the figure."""
+        note = f"{self.note} · {more}" if self.note else more
+        return Card(self.key, self.title, self.value, note, self.definition)
+
 
 @dataclass(frozen=True)
 class Period:
@@ -38,8 +44,6 @@ class Period:
     end: date
     today: date
     segment_price: float
-    weekdays: tuple[int, ...]
-    hash_key: bytes
 
 
 def women(n: int, language: str) -> str:
@@ -66,7 +70,10 @@ def latest_complete_cohort(cohorts: list[dict[str, Any]], today: date) -> dict[s
     return done[-1] if done else None
 
 
-def figures(session: Session, period: Period) -> dict[str, Any]:
+Served = Callable[[str], dict[str, Any]]  # dose or behind as the API answers it, with as_of
+
+
+def figures(session: Session, period: Period, served: Served) -> dict[str, Any]:
     """Every number the page shows at the top, before formatting."""
     totals = summary(
         session, start=period.start, end=period.end, segment_price=period.segment_price
@@ -78,10 +85,7 @@ def figures(session: Session, period: Period) -> dict[str, Any]:
         segment_price=period.segment_price,
     )
     active = distribution(session, metric="active_by_week", today=period.today)
-    received = dose(session, today=period.today, weekdays=period.weekdays)
-    late = behind(
-        session, today=period.today, weekdays=period.weekdays, key=period.hash_key, limit=1
-    )
+    received, late = served("dose"), served("behind")
     return {
         "summary": totals,
         "enrollments": sum(
@@ -90,6 +94,10 @@ def figures(session: Session, period: Period) -> dict[str, Any]:
         "active": {s["name"]: sum(p["value"] for p in s["points"]) for s in active["series"]},
         "cohort": latest_complete_cohort(received["cohorts"], period.today),
         "behind": late["total"],
+        "as_of": {
+            "dose": datetime.fromisoformat(received["as_of"]),
+            "behind": datetime.fromisoformat(late["as_of"]),
+        },
         # answers the charts would otherwise fetch again: (API path, its JSON)
         "answers": {"dose": received, "active_by_week": active, "enrollments": joined},
     }
@@ -149,6 +157,8 @@ def cards(numbers: dict[str, Any], language: str) -> list[Card]:
             )
             if cohort
             else w["no_cohort"],
+        ).noted(as_of(numbers["as_of"]["dose"], language)),
+        card("behind", women(numbers["behind"], language)).noted(
+            as_of(numbers["as_of"]["behind"], language)
         ),
-        card("behind", women(numbers["behind"], language)),
     ]

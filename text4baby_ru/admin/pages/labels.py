@@ -3,9 +3,10 @@ and the API's reasons in the page's language; the pages' JavaScript gets the sam
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
-from text4baby_ru.kit.formats import ZONES
+from text4baby_ru.kit.formats import MOSCOW, ZONES, clock, zone_name
 from text4baby_ru.kit.plurals import plural
 
 Pair = tuple[str, str]  # (Russian, English)
@@ -247,6 +248,12 @@ REASONS: tuple[tuple[str, str, str], ...] = (
 )
 
 GENERAL = ("Сервер отклонил запрос", "The server refused the request")
+
+
+def as_of(value: datetime, language: str) -> str:
+    """When a stored figure was counted, on the same Moscow day: по состоянию на 04:30 (Москва)."""
+    words = "по состоянию на" if language == "ru" else "as of"
+    return f"{words} {clock(value)} ({zone_name(MOSCOW, language)})"
 
 
 def label(kind: str, code: str | None, language: str) -> str:
