@@ -85,6 +85,6 @@ def moment(value: datetime | None, language: str, zone: str = DEFAULT_ZONE) -> s
     return f"{shown} ({zone_name(zone, language)})"
 
 
-def clock(value: datetime, zone: str = MOSCOW) -> str:
+def clock(value: datetime, zone: str = DEFAULT_ZONE) -> str:
     """The time of day of a stored UTC time in a zone, hours and minutes: 04:30."""
     return value.astimezone(ZoneInfo(zone)).strftime("%H:%M")

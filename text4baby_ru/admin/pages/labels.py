@@ -6,7 +6,8 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from text4baby_ru.kit.formats import MOSCOW, ZONES, clock, zone_name
+from text4baby_ru.clock import DEFAULT_ZONE
+from text4baby_ru.kit.formats import ZONES, clock, zone_name
 from text4baby_ru.kit.plurals import plural
 
 Pair = tuple[str, str]  # (Russian, English)
@@ -253,7 +254,7 @@ GENERAL = ("Сервер отклонил запрос", "The server refused the
 def as_of(value: datetime, language: str) -> str:
     """When a stored figure was counted, on the same Moscow day: по состоянию на 04:30 (Москва)."""
     words = "по состоянию на" if language == "ru" else "as of"
-    return f"{words} {clock(value)} ({zone_name(MOSCOW, language)})"
+    return f"{words} {clock(value)} ({zone_name(DEFAULT_ZONE, language)})"
 
 
 def label(kind: str, code: str | None, language: str) -> str:
