@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import enum
+import fcntl
+import os
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -151,10 +154,11 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()
 
-    # Writers of this process queue on a lock of their own before asking SQLite: SQLite's busy
-    # handler polls with sleeps of up to 100 ms, which turned a burst of webhooks into seconds
-    # of tail latency. Other processes still meet SQLite's busy timeout.
-    writers = threading.Lock()
+    # Writers queue on a lock of their own before asking SQLite: SQLite's busy handler polls
+    # with sleeps of up to 100 ms, which turned a burst of webhooks into seconds of tail
+    # latency. The lock is a thread lock within a process and a file lock beside the database
+    # across processes (`serve --no-handler` storing texts while a `worker` handles them).
+    writers = WriterLock(make_url(url).database)
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Any) -> None:
@@ -162,7 +166,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         # "database is locked" without waiting; an immediate one waits for busy_timeout.
         # Read-only work asks for DEFERRED (READ_ONLY below) so it never waits for a writer.
         mode = connection.get_execution_options().get("sqlite_begin", "IMMEDIATE")
-        if mode == "IMMEDIATE" and writers.acquire(timeout=WRITER_WAIT):
+        if mode == "IMMEDIATE" and writers.acquire(WRITER_WAIT):
             connection.info["holds_writer_lock"] = True
         connection.exec_driver_sql(f"BEGIN {mode}")
 
@@ -173,6 +177,46 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             writers.release()
 
     return engine
+
+
+class WriterLock:
+    """Who may write next to one SQLite database: the threads of this process in turn, and
+    across processes a file lock on `<database>.writer.lock`, looked at every millisecond while
+    another holds it (instead of SQLite's busy handler, whose sleeps grow to 100 ms). A lock
+    not had within `wait` seconds is left to SQLite's own busy timeout; a process that dies
+    lets go of the file lock with its descriptor."""
+
+    def __init__(self, database: str | None) -> None:
+        self._threads = threading.Lock()
+        self._path = f"{database}.writer.lock" if database and database != ":memory:" else None
+        self._fd: int | None = None
+
+    def acquire(self, wait: float) -> bool:
+        if not self._threads.acquire(timeout=wait):
+            return False
+        if self._path is None:
+            return True
+        try:
+            if self._fd is None:
+                self._fd = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o600)
+            deadline = time.monotonic() + wait
+            while True:
+                try:
+                    fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    return True
+                except BlockingIOError:
+                    if time.monotonic() > deadline:
+                        self._threads.release()
+                        return False
+                    time.sleep(0.001)
+        except OSError:  # a folder we cannot write a lock file to: SQLite's busy timeout alone
+            self._path = None
+            return True
+
+    def release(self) -> None:
+        if self._fd is not None and self._path is not None:
+            fcntl.flock(self._fd, fcntl.LOCK_UN)
+        self._threads.release()
 
 
 # Execution options for a transaction that only reads (SQLite: no write lock; WAL readers
