@@ -113,9 +113,10 @@ def prepare(session: Session, ids: list[int], now: datetime) -> list[Ready]:
 
 
 def withdraw_if_unwanted(sessions: sessionmaker[Session], message_id: int, now: datetime) -> bool:
-    """Right before its gateway call: cancel a claimed row that a STOP, a loss or an erasure
-    handled since its batch was prepared no longer wants (True), so none of her texts still
-    in a sender's hands goes after it. One read by primary key; a write only to cancel."""
+    """As its turn comes (before its slot and its gateway call): cancel a claimed row that a
+    STOP, a loss or an erasure handled since its batch was prepared no longer wants (True), so
+    none of her texts still in a sender's hands goes after it. One read by primary key; a
+    write only to cancel."""
     with read_only(sessions) as session:
         found = session.execute(
             select(OutboundMessage.kind, Enrollment.status, Person.phone)

@@ -76,6 +76,10 @@ def _send_batch(
             release(sessions, [r.sms.message_id for r in ready[position:]], now=clock.now())
             pacer.close(sessions, gateway.name, window)
             break
+        # A STOP handled since the batch was prepared still keeps back what is not yet handed.
+        if item.stoppable and withdraw_if_unwanted(sessions, sms.message_id, clock.now()):
+            report.skipped += 1
+            continue
         if policy.rate is not None:
             if window is None or window.used:
                 rest = [r.segments for r in ready[position:]]
@@ -83,10 +87,6 @@ def _send_batch(
                     sessions, gateway=gateway.name, segments=rest, ceiling=policy.rate
                 )
             pacer.wait(window, segments)
-        # A STOP handled since the batch was prepared still keeps back what is not yet handed.
-        if item.stoppable and withdraw_if_unwanted(sessions, sms.message_id, clock.now()):
-            report.skipped += 1
-            continue
         outcome = call(gateway, sms, segments=segments, sent_at=pacer.wall.now())
         report.count(outcome)
         result.called += 1
