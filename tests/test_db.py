@@ -1,4 +1,7 @@
+import threading
+import time
 from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -8,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from tests.factories import T0, make_enrollment, make_person
+from text4baby_ru.db import WriterLock
 from text4baby_ru.delivery.models import MessageKind, MessageStatus, OutboundMessage
 from text4baby_ru.enrollment.models import Enrollment, SubscriberStatus
 from text4baby_ru.schema import metadata
@@ -81,3 +85,26 @@ def test_the_same_tip_cannot_be_queued_twice_for_one_enrollment(session: Session
         session.flush()
     session.add(_tip(enrollment, "pregnancy.w20.2"))
     session.flush()
+
+
+def test_writers_of_two_processes_take_turns_on_the_lock_beside_the_database(
+    tmp_path: Path,
+) -> None:
+    # Two WriterLocks on one database stand for two processes: each opens the lock file itself.
+    database = str(tmp_path / "t4b.db")
+    first, second = WriterLock(database), WriterLock(database)
+    assert first.acquire(1.0)
+    began = time.monotonic()
+    assert not second.acquire(0.05)  # held by the other: refused after the wait, not at once
+    assert time.monotonic() - began >= 0.05
+    got = threading.Event()
+    waiter = threading.Thread(target=lambda: second.acquire(5.0) and got.set())
+    waiter.start()
+    time.sleep(0.05)
+    assert not got.is_set()
+    released = time.monotonic()
+    first.release()
+    waiter.join(5)
+    assert got.is_set() and time.monotonic() - released < 0.05  # at once, not a busy sleep
+    second.release()
+    assert Path(database + ".writer.lock").exists()
