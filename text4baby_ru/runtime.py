@@ -9,6 +9,7 @@ import threading
 from dataclasses import dataclass, field
 from datetime import timedelta
 from functools import cached_property
+from typing import Any
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
@@ -144,16 +145,33 @@ class Runtime:
             key=self.hash_key(),
         )
 
+    def served_metric(
+        self, session: Session, metric: str, limit: int | None = None
+    ) -> dict[str, Any]:
+        """Dose received or who is behind as the API and the pages serve it: the result stored
+        by the pass, with its `as_of` (see metrics.snapshots)."""
+        return snapshots.answer(
+            session,
+            self.sessions,
+            metric,
+            self.metrics_asked(),
+            now=self.clock.now(),
+            every=self._metrics_every(),
+            limit=limit,
+        )
+
+    def _metrics_every(self) -> timedelta:
+        return timedelta(minutes=self.settings.metrics_refresh_minutes)
+
     def refresh_metrics(self) -> None:
         """Recompute the stored dose received and who is behind when older than
         T4B_METRICS_REFRESH_MINUTES (0: nothing is stored). A failure is logged: the pass's
         sending is done and must not be undone by a report."""
-        minutes = self.settings.metrics_refresh_minutes
-        if not minutes:
+        if not self.settings.metrics_refresh_minutes:
             return
         try:
             snapshots.refresh(
-                self.sessions, self.metrics_asked(), self.clock.now(), timedelta(minutes=minutes)
+                self.sessions, self.metrics_asked(), self.clock.now(), self._metrics_every()
             )
         except Exception:
             log.exception("metrics refresh failed; the stored results stay as they were")

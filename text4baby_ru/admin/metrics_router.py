@@ -4,14 +4,14 @@ behind) and the evaluators' export are admin only."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any, Literal
 
 from fastapi import APIRouter, Query
 from fastapi.responses import JSONResponse, Response
 
 from text4baby_ru.deps import AdminUser, AnyUser, ClockDep, ReadSessionDep, RuntimeDep, SettingsDep
-from text4baby_ru.metrics import snapshots, tables
+from text4baby_ru.metrics import tables
 from text4baby_ru.metrics.days import REPORT_ZONE
 from text4baby_ru.metrics.definitions import DAY, DEFINITIONS, SUPPRESSION
 from text4baby_ru.metrics.distribution import distribution
@@ -140,21 +140,8 @@ def get_dose(
     _: AnyUser,
     format: Format = FORMAT,
 ) -> Response:
-    result = _stored(session, runtime, "dose")
+    result = runtime.served_metric(session, "dose")
     return _answer(result, format, "dose", tables.dose_csv)
-
-
-def _stored(session: Any, runtime: Any, metric: str, limit: int | None = None) -> dict[str, Any]:
-    """Dose received or who is behind as stored by the scheduler's pass, with `as_of`."""
-    return snapshots.answer(
-        session,
-        runtime.sessions,
-        metric,
-        runtime.metrics_asked(),
-        now=runtime.clock.now(),
-        every=timedelta(minutes=runtime.settings.metrics_refresh_minutes),
-        limit=limit,
-    )
 
 
 @router.get(
@@ -173,5 +160,5 @@ def get_behind(
     limit: int = Query(100, ge=1, le=5000),
     format: Format = FORMAT,
 ) -> Response:
-    result = _stored(session, runtime, "behind", limit)
+    result = runtime.served_metric(session, "behind", limit)
     return _answer(result, format, "behind", tables.behind_csv)

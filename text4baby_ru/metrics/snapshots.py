@@ -40,11 +40,12 @@ class Asked:
         return ",".join(str(d) for d in self.weekdays)
 
 
-def compute(session: Session, metric: str, asked: Asked) -> dict[str, Any]:
-    """The metric counted now from the enrollments and their tip counters."""
+def compute(session: Session, metric: str, asked: Asked, limit: int = LISTED) -> dict[str, Any]:
+    """The metric counted now from the enrollments and their tip counters (who is behind
+    listing the first `limit`)."""
     if metric == "dose":
         return dose(session, today=asked.today, weekdays=asked.weekdays)
-    return behind(session, today=asked.today, weekdays=asked.weekdays, key=asked.key, limit=LISTED)
+    return behind(session, today=asked.today, weekdays=asked.weekdays, key=asked.key, limit=limit)
 
 
 def stored(session: Session, metric: str, asked: Asked) -> tuple[dict[str, Any], datetime] | None:
@@ -112,13 +113,7 @@ def answer(
     if got is not None:
         result, as_of = got
     else:
-        if live and metric == "behind":
-            result = behind(
-                session, today=asked.today, weekdays=asked.weekdays, key=asked.key,
-                limit=limit or LISTED,
-            )  # fmt: skip
-        else:
-            result = compute(session, metric, asked)
+        result = compute(session, metric, asked, max(limit or LISTED, LISTED))
         as_of = now
         if not live:
             with unit_of_work(sessions) as writer:

@@ -17,7 +17,6 @@ from text4baby_ru.admin.pages.dashboard_words import definition, names, words
 from text4baby_ru.admin.pages.web import PageDep, PageReadDep
 from text4baby_ru.deps import ANY_ROLE, ClockDep, RuntimeDep, SettingsDep
 from text4baby_ru.kit import formats
-from text4baby_ru.metrics import snapshots
 from text4baby_ru.metrics.days import EPOCH, LAST_DAY, REPORT_ZONE
 from text4baby_ru.metrics.timeseries import MAX_DAYS
 
@@ -112,15 +111,7 @@ def dashboard(
         today=today,
         segment_price=settings.segment_price,
     )
-    every = timedelta(minutes=settings.metrics_refresh_minutes)
-    asked, now = runtime.metrics_asked(), clock.now()
-
-    def served(metric: str) -> dict[str, Any]:
-        return snapshots.answer(
-            session, runtime.sessions, metric, asked, now=now, every=every, limit=1
-        )
-
-    numbers = figures(session, period, served)
+    numbers = figures(session, period, lambda metric: runtime.served_metric(session, metric, 1))
     weekly = (high - low).days > 92
     charts = _charts(low, high, weekly)
     for chart in charts:
