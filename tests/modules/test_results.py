@@ -92,15 +92,21 @@ def test_women_offered_a_reminder_send_a_date_and_are_reminded_the_evening_befor
     assert body["reminders_sent"] == len(offered)
 
 
-def test_cost_as_the_reason_gets_the_text_that_the_vaccine_is_free(
-    session: Session, client: TestClient, runtime: Runtime
-) -> None:
+def _asked_about_flu(session: Session, runtime: Runtime) -> tuple[Enrollment, str]:
+    """One woman in week 20 whose flu module's question went out; her enrollment and number."""
     start(session, "flu")
     her = woman(session, due=WEEK_20_DUE)
     plan(session, now=MONDAY_10_MSK, rules=runtime.rules())
     session.commit()
     phone = session.get_one(Person, her.person_id).phone
     assert phone is not None
+    return her, phone
+
+
+def test_cost_as_the_reason_gets_the_text_that_the_vaccine_is_free(
+    session: Session, client: TestClient, runtime: Runtime
+) -> None:
+    her, phone = _asked_about_flu(session, runtime)
     sms(client, phone, "нет")
     sms(client, phone, "дорого")
     assert keys(session, her, MessageKind.REPLY) == [
@@ -306,12 +312,7 @@ def test_assignments_and_answers_are_in_the_pseudonymous_export(
     import csv
     import io
 
-    start(session, "flu")
-    her = woman(session, due=WEEK_20_DUE)
-    plan(session, now=MONDAY_10_MSK, rules=runtime.rules())
-    session.commit()
-    phone = session.get_one(Person, her.person_id).phone
-    assert phone is not None
+    her, phone = _asked_about_flu(session, runtime)
     sms(client, phone, "2")
     sms(client, phone, "3")
     response = client.get("/api/v1/exports/pseudonymous", headers=_token(session, Role.ADMIN))
