@@ -9,7 +9,9 @@ import re
 import subprocess
 import sys
 import time
+from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
@@ -17,6 +19,7 @@ from twilio.request_validator import RequestValidator
 
 from devtools.twilio_mock import TwilioMock
 from tests.live import free_port, wait_until_up
+from text4baby_ru.settings import _WEEKDAYS, Settings
 
 TOKEN, ACCOUNT = "log-scan-token-secret", "AC" + "5" * 32
 WHOLE_NUMBER = re.compile(r"(?:\+|%2B)?7?\s?\(?916\)?[\s-]?000[\s-]?\d\d[\s-]?\d\d")
@@ -105,6 +108,19 @@ def follow_the_welcome_reply(server_log: str) -> None:
     assert len(sids) == 1 and next(iter(sids)).startswith("SM")
 
 
+def _next_send_time() -> datetime:
+    """Five minutes past the send hour, in Moscow, on the first send day after today (a
+    fixed instant would stop being ahead of her enrollment once that day has passed)."""
+    fields = Settings.model_fields
+    days = {_WEEKDAYS[d] for d in str(fields["send_days"].default).split(",")}
+    moscow = ZoneInfo("Europe/Moscow")
+    day = datetime.now(moscow).date() + timedelta(days=1)
+    while day.weekday() not in days:
+        day += timedelta(days=1)
+    hour = int(fields["send_hour"].default)
+    return datetime(day.year, day.month, day.day, hour, 5, tzinfo=moscow)
+
+
 @pytest.mark.slow
 def test_on_the_kannel_route_no_number_secret_password_or_text_reaches_the_logs(
     tmp_path: Path,
@@ -131,7 +147,7 @@ def test_on_the_kannel_route_no_number_secret_password_or_text_reaches_the_logs(
             out, err = server.communicate(timeout=30)
         logs.append(
             subprocess.run(
-                [*cli, "dispatch", "--at", "2026-11-30T07:05:00+00:00"],  # her Monday tip
+                [*cli, "dispatch", "--at", _next_send_time().isoformat()],  # her first tip
                 env=env,
                 capture_output=True,
                 text=True,
