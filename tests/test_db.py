@@ -2,16 +2,17 @@ import threading
 import time
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
+from typing import Any
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import Engine, select, text
+from sqlalchemy import Engine, event, select, text
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from tests.factories import T0, make_enrollment, make_person
-from text4baby_ru.db import WriterLock
+from text4baby_ru.db import WriterLock, make_engine
 from text4baby_ru.delivery.models import MessageKind, MessageStatus, OutboundMessage
 from text4baby_ru.enrollment.models import Enrollment, SubscriberStatus
 from text4baby_ru.schema import metadata
@@ -108,3 +109,47 @@ def test_writers_of_two_processes_take_turns_on_the_lock_beside_the_database(
     assert got.is_set() and time.monotonic() - released < 0.05  # at once, not a busy sleep
     second.release()
     assert Path(database + ".writer.lock").exists()
+
+
+def test_a_writer_of_another_process_begins_only_after_the_commit_it_waited_for(
+    tmp_path: Path,
+) -> None:
+    # Two engines on one file stand for `serve` storing texts and a `worker` handling them. The
+    # second is told not to wait in SQLite's busy handler: meeting the first's transaction
+    # still open would fail it at once, where a real writer would sleep up to 100 ms.
+    url = f"sqlite:///{tmp_path / 't4b.db'}"
+    first, second = make_engine(url), make_engine(url)
+
+    @event.listens_for(second, "connect")
+    def _no_busy_wait(dbapi_connection: Any, _record: Any) -> None:
+        dbapi_connection.execute("PRAGMA busy_timeout=0")
+
+    with first.begin() as conn:
+        conn.exec_driver_sql("CREATE TABLE texts (id INTEGER PRIMARY KEY)")
+
+    # SQLAlchemy's commit event comes before the driver's COMMIT; a listener taking its time
+    # there stands for a commit that takes a while.
+    @event.listens_for(first, "commit")
+    def _slow(_connection: Any) -> None:
+        time.sleep(0.2)
+
+    failures: list[Exception] = []
+
+    def store() -> None:
+        try:
+            with second.begin() as conn:
+                conn.exec_driver_sql("INSERT INTO texts DEFAULT VALUES")
+        except Exception as error:
+            failures.append(error)
+
+    writer = threading.Thread(target=store)
+    with first.begin() as conn:
+        conn.exec_driver_sql("INSERT INTO texts DEFAULT VALUES")
+        writer.start()
+        time.sleep(0.05)  # the second writer waits for the lock meanwhile
+    writer.join(5)
+    with second.connect() as conn:
+        stored = conn.exec_driver_sql("SELECT count(*) FROM texts").scalar_one()
+    first.dispose()
+    second.dispose()
+    assert failures == [] and stored == 2

@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 import fcntl
 import os
+import sqlite3
 import threading
 import time
 from collections.abc import Iterator
@@ -26,6 +27,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.engine import Dialect, make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
 
@@ -170,10 +172,31 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             connection.info["holds_writer_lock"] = True
         connection.exec_driver_sql(f"BEGIN {mode}")
 
+    # SQLAlchemy fires `commit` and `rollback` before it asks the driver to end the transaction:
+    # letting go there let the next writer's BEGIN IMMEDIATE meet SQLite's busy handler (sleeps
+    # of up to 100 ms) while this COMMIT was still to come. So the transaction ends here, on the
+    # driver's connection, and the lock goes after it; the driver's own commit or rollback that
+    # follows finds no transaction open and does nothing.
     @event.listens_for(engine, "commit")
+    def _on_commit(connection: Any) -> None:
+        _end(connection, commit=True)
+
     @event.listens_for(engine, "rollback")
-    def _on_end(connection: Any) -> None:
-        if connection.info.pop("holds_writer_lock", False):
+    def _on_rollback(connection: Any) -> None:
+        _end(connection, commit=False)
+
+    def _end(connection: Any, *, commit: bool) -> None:
+        if not connection.info.pop("holds_writer_lock", False):
+            return
+        try:
+            if not connection.invalidated:  # a lost connection has no transaction to end
+                dbapi_connection = connection.connection.dbapi_connection
+                dbapi_connection.commit() if commit else dbapi_connection.rollback()
+        except sqlite3.Error as error:  # the same exception SQLAlchemy raises for a failed COMMIT
+            raise DBAPIError.instance(
+                "COMMIT" if commit else "ROLLBACK", None, error, sqlite3.Error, True
+            ) from error
+        finally:
             writers.release()
 
     return engine
