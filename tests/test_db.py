@@ -111,6 +111,34 @@ def test_writers_of_two_processes_take_turns_on_the_lock_beside_the_database(
     assert Path(database + ".writer.lock").exists()
 
 
+
+def test_a_writer_that_asks_again_at_once_waits_behind_the_other_process_waiting(
+    tmp_path: Path,
+) -> None:
+    # A worker's batches one after the other against a webhook's store waiting meanwhile: each
+    # WriterLock stands for one process.
+    database = str(tmp_path / "t4b.db")
+    worker, webhook = WriterLock(database), WriterLock(database)
+    order: list[str] = []
+    assert worker.acquire(1.0)
+
+    def store() -> None:
+        assert webhook.acquire(5.0)
+        order.append("store")
+        webhook.release()
+
+    waiting = threading.Thread(target=store)
+    waiting.start()
+    time.sleep(0.05)  # the store is waiting for the worker's batch to end
+    for _ in range(3):  # the next batches ask again as soon as one ends
+        worker.release()
+        assert worker.acquire(5.0)
+        order.append("batch")
+    worker.release()
+    waiting.join(5)
+    assert order[0] == "store"
+
+
 def test_a_writer_of_another_process_begins_only_after_the_commit_it_waited_for(
     tmp_path: Path,
 ) -> None:

@@ -205,14 +205,18 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
 class WriterLock:
     """Who may write next to one SQLite database: the threads of this process in turn, and
     across processes a file lock on `<database>.writer.lock`, looked at every millisecond while
-    another holds it (instead of SQLite's busy handler, whose sleeps grow to 100 ms). A lock
-    not had within `wait` seconds is left to SQLite's own busy timeout; a process that dies
-    lets go of the file lock with its descriptor."""
+    another holds it (instead of SQLite's busy handler, whose sleeps grow to 100 ms). A process
+    waiting for it first takes the gate, `<database>.writer.gate`, and keeps it until it has
+    the lock: a writer that lets go and asks again at once (a worker's batches one after the
+    other) then waits behind the one already waiting (a webhook's store), rather than taking
+    the lock again before that one's next look. A lock not had within `wait` seconds is left to
+    SQLite's own busy timeout; a process that dies lets go of both with its descriptors."""
 
     def __init__(self, database: str | None) -> None:
         self._threads = threading.Lock()
-        self._path = f"{database}.writer.lock" if database and database != ":memory:" else None
+        self._path = f"{database}.writer" if database and database != ":memory:" else None
         self._fd: int | None = None
+        self._gate: int | None = None
 
     def acquire(self, wait: float) -> bool:
         if not self._threads.acquire(timeout=wait):
@@ -220,18 +224,20 @@ class WriterLock:
         if self._path is None:
             return True
         try:
-            if self._fd is None:
-                self._fd = os.open(self._path, os.O_RDWR | os.O_CREAT, 0o600)
+            if self._fd is None or self._gate is None:
+                self._fd = os.open(f"{self._path}.lock", os.O_RDWR | os.O_CREAT, 0o600)
+                self._gate = os.open(f"{self._path}.gate", os.O_RDWR | os.O_CREAT, 0o600)
             deadline = time.monotonic() + wait
-            while True:
-                try:
-                    fcntl.flock(self._fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            if not _flock(self._gate, deadline):
+                self._threads.release()
+                return False
+            try:
+                if _flock(self._fd, deadline):
                     return True
-                except BlockingIOError:
-                    if time.monotonic() > deadline:
-                        self._threads.release()
-                        return False
-                    time.sleep(0.001)
+            finally:
+                fcntl.flock(self._gate, fcntl.LOCK_UN)
+            self._threads.release()
+            return False
         except OSError:  # a folder we cannot write a lock file to: SQLite's busy timeout alone
             self._path = None
             return True
@@ -240,6 +246,18 @@ class WriterLock:
         if self._fd is not None and self._path is not None:
             fcntl.flock(self._fd, fcntl.LOCK_UN)
         self._threads.release()
+
+
+def _flock(fd: int, deadline: float) -> bool:
+    """Take the exclusive file lock on fd, looking every millisecond until deadline."""
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            if time.monotonic() > deadline:
+                return False
+            time.sleep(0.001)
 
 
 # Execution options for a transaction that only reads (SQLite: no write lock; WAL readers
