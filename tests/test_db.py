@@ -111,7 +111,6 @@ def test_writers_of_two_processes_take_turns_on_the_lock_beside_the_database(
     assert Path(database + ".writer.lock").exists()
 
 
-
 def test_a_writer_that_asks_again_at_once_waits_behind_the_other_process_waiting(
     tmp_path: Path,
 ) -> None:

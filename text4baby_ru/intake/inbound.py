@@ -9,9 +9,10 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cache
 from typing import Any
 
-from sqlalchemy import and_, exists, select, update
+from sqlalchemy import Select, and_, exists, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, aliased
 
@@ -114,8 +115,18 @@ def claim(session: Session, *, limit: int) -> list[Pending]:
     """The oldest texts not yet handled, at most one per number (her next text waits for the
     next batch, so two texts from one woman are never handled out of order or at once). On
     PostgreSQL the rows stay locked to this transaction and other handlers skip them."""
+    return [
+        Pending(id=i, sender=s or "", body=b or "", received_at=r, attempts=n)
+        for i, s, b, r, n in session.execute(_first_of_each_number().limit(limit))
+    ]
+
+
+@cache
+def _first_of_each_number() -> Select[int, str | None, str | None, datetime, int]:
+    """claim's query, built once: an aliased table is rebuilt column by column each time, which
+    was a tenth of a batch's time under a burst of small batches."""
     earlier = aliased(InboundMessage)
-    query = (
+    return (
         select(
             InboundMessage.id,
             InboundMessage.sender,
@@ -134,13 +145,8 @@ def claim(session: Session, *, limit: int) -> list[Pending]:
             ),
         )
         .order_by(InboundMessage.id)
-        .limit(limit)
         .with_for_update(skip_locked=True, of=InboundMessage)
     )
-    return [
-        Pending(id=i, sender=s or "", body=b or "", received_at=r, attempts=n)
-        for i, s, b, r, n in session.execute(query)
-    ]
 
 
 @dataclass
