@@ -180,3 +180,25 @@ def test_a_writer_of_another_process_begins_only_after_the_commit_it_waited_for(
     first.dispose()
     second.dispose()
     assert failures == [] and stored == 2
+
+
+def test_a_commit_sqlite_refuses_raises_and_leaves_the_writer_lock_free(tmp_path: Path) -> None:
+    # A deferred foreign key is checked at COMMIT, which the writer lock's event now sends.
+    url = f"sqlite:///{tmp_path / 't4b.db'}"
+    engine, other = make_engine(url), make_engine(url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("CREATE TABLE people (id INTEGER PRIMARY KEY)")
+        conn.exec_driver_sql(
+            "CREATE TABLE texts (id INTEGER PRIMARY KEY, person_id INTEGER"
+            " REFERENCES people (id) DEFERRABLE INITIALLY DEFERRED)"
+        )
+    with pytest.raises(IntegrityError), engine.begin() as conn:
+        conn.exec_driver_sql("INSERT INTO texts (person_id) VALUES (7)")
+    with other.begin() as conn:  # another process writes at once
+        conn.exec_driver_sql("INSERT INTO people DEFAULT VALUES")
+    with engine.begin() as conn:
+        conn.exec_driver_sql("INSERT INTO texts (person_id) VALUES (1)")
+        rows = conn.exec_driver_sql("SELECT person_id FROM texts").scalars().all()
+    engine.dispose()
+    other.dispose()
+    assert rows == [1]

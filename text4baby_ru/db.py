@@ -194,7 +194,7 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
                 dbapi_connection.commit() if commit else dbapi_connection.rollback()
         except sqlite3.Error as error:  # the same exception SQLAlchemy raises for a failed COMMIT
             raise DBAPIError.instance(
-                "COMMIT" if commit else "ROLLBACK", None, error, sqlite3.Error, True
+                "COMMIT" if commit else "ROLLBACK", None, error, sqlite3.Error, hide_parameters=True
             ) from error
         finally:
             writers.release()
