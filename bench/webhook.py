@@ -476,9 +476,8 @@ def scale_out(
     """Webhook acceptance with one `serve` process, then with two on two ports and the load
     spread over them: as deployed (each process's handler handling the texts meanwhile), and
     accepting alone (`serve --no-handler`: the texts stay stored for workers, none runs here);
-    GET /healthz the same way in the same run
-    (the floor: what this machine lets a second process add at all). Each window on a fresh
-    database and fresh processes. The load is signed before the timed window and replayed by
+    GET /healthz the same way in the same run (the floor: what this machine lets a second
+    process add at all). Each window on a fresh database and fresh processes. The load is signed before the timed window and replayed by
     wrk when installed (else Python processes); the CPU each process used is reported. With
     `cpu_quota` (cores) each `serve` runs in its own cgroup held to that much CPU, in every
     window: the same budget per process whether one or two run."""
@@ -519,8 +518,8 @@ def scale_out(
                     server.terminate()
                 for server in servers:
                     server.wait(30)
-                for quota in quotas:
-                    quota.close()
+                for group in quotas:
+                    group.close()
                 mock.terminate()
                 mock.wait(30)
                 drop_database(url)
