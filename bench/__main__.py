@@ -5,6 +5,8 @@ python -m bench --quick         # tiny sizes, under a minute (what the tests run
 python -m bench --only planner --sizes 100000 --databases sqlite
 python -m bench --only metrics --databases postgresql   # 1M subscribers, 10M outbound rows
 python -m bench --only webhook --databases postgresql --backlog-texts 10000 --backlog-workers 1,4
+python -m bench --only webhook --databases postgresql --backlog-workers "" --cpu-quota 0.35
+                                # scale-out with each serve held to 0.35 of a core (cgroups, root)
 python -m bench --only metrics --metrics-load-only      # load and keep them (outside the lock),
 python -m bench --only metrics --metrics-keep           # then time the kept ones
 
@@ -17,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -26,6 +29,7 @@ from typing import Any
 
 from bench import metrics, planner, sender, webhook
 from bench.common import ROOT, machine, pg_version
+from bench.cpuquota import CpuQuota, Unavailable
 
 
 def _commit() -> str:
@@ -67,6 +71,13 @@ def _table(rows: list[dict[str, Any]]) -> str:
                 f"{r['alone_one_rps']} -> {r['alone_two_rps']} req/s: x{r['alone_speedup']}  | /healthz "
                 f"{r['healthz_one_rps']} -> {r['healthz_two_rps']} req/s: x{r['healthz_speedup']}  "
                 f"| load average {r['load_average'][0]}"
+                + (
+                    f"  | each serve held to {r['cpu_quota']} core; serve cores one -> two: "
+                    + ", ".join(f"{k} {a} -> {b}" for k, (a, b) in r["serve_cores"].items())
+                    + f"; postgres (two, as deployed) {r['postgres_cores']['inbound'][1]}"
+                    if r.get("cpu_quota")
+                    else ""
+                )
             )
         elif r["benchmark"] == "inbound_backlog":
             lines.append(
@@ -143,6 +154,13 @@ def main() -> None:
         "--scale-seconds", type=float, default=None, help="each scale-out window (default 20 s)"
     )
     parser.add_argument(
+        "--cpu-quota",
+        type=float,
+        default=None,
+        help="hold each `serve` of the scale-out runs to this many cores, in its own cgroup "
+        "(v1 cpu controller or v2 cpu.max; needs root), with one process and with two",
+    )
+    parser.add_argument(
         "--backlog-texts", type=int, default=None, help="stored texts to drain (default 100000)"
     )
     parser.add_argument(
@@ -156,6 +174,8 @@ def main() -> None:
     parser.add_argument("--output", default=str(ROOT / "bench" / "results.json"))
     parser.add_argument("--profile", action="store_true", help="save a cProfile of a planner pass")
     args = parser.parse_args()
+    if args.cpu_quota is not None:
+        _check_quota(args.cpu_quota)
 
     databases = (
         args.databases.split(",")
@@ -194,7 +214,9 @@ def main() -> None:
             if "webhook" in only and kind == "postgresql":
                 seconds = args.scale_seconds or (3 if args.quick else 20)
                 for connections in [int(c) for c in args.scale_connections.split(",") if c]:
-                    rows.append(webhook.scale_out(kind, seconds, folder, connections))
+                    rows.append(
+                        webhook.scale_out(kind, seconds, folder, connections, args.cpu_quota)
+                    )
                     print(_table(rows[-1:]), flush=True)
                 texts = args.backlog_texts or (600 if args.quick else 100_000)
                 for workers in [int(w) for w in args.backlog_workers.split(",") if w]:
@@ -230,6 +252,14 @@ def main() -> None:
         json.dumps(result, indent=1, ensure_ascii=False) + "\n", encoding="utf-8"
     )
     print(f"\nwrote {args.output}")
+
+
+def _check_quota(cores: float) -> None:
+    """Stop with one line, before anything runs, when the quota cannot be set here."""
+    try:
+        CpuQuota(cores, f"t4b-bench-{os.getpid()}-check").close()
+    except Unavailable as error:
+        raise SystemExit(f"bench: --cpu-quota {cores}: {error}") from None
 
 
 def _merged(output: Path, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -23,6 +23,8 @@ from sqlalchemy.engine import make_url
 from twilio.request_validator import RequestValidator
 
 from bench.common import ROOT, drop_database, fresh_database
+from bench.cpuquota import CpuQuota
+from bench.cpuquota import window as throttled_in
 from bench.sender import ACCOUNT, TOKEN, _mock, _port
 
 # What women text in the first minutes of a campaign: joins, dates, cities, stops, free text.
@@ -56,7 +58,9 @@ def _env(url: str, public: str, api: str, **extra: str) -> dict[str, str]:
     )
 
 
-def _serve(env: dict[str, str], port: int, *flags: str | None) -> subprocess.Popen[bytes]:
+def _serve(
+    env: dict[str, str], port: int, *flags: str | None, quota: CpuQuota | None = None
+) -> subprocess.Popen[bytes]:
     server = subprocess.Popen(
         [sys.executable, "-m", "text4baby_ru", "serve", "--port", str(port), "--no-scheduler"]
         + [flag for flag in flags if flag],
@@ -65,6 +69,13 @@ def _serve(env: dict[str, str], port: int, *flags: str | None) -> subprocess.Pop
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+    if quota is not None:
+        try:
+            quota.add(server.pid)  # before it starts its threads (they would follow anyway)
+        except OSError:
+            server.kill()
+            server.wait()
+            raise
     deadline = time.monotonic() + 30
     while True:
         try:
@@ -459,43 +470,17 @@ def _count(url: str, where: str = "WHERE provider = 'twilio'") -> int:
         engine.dispose()
 
 
-class _Hold:
-    """Holds back the handling of every text from the numbers of `tag` while open: one earlier
-    text per number, stored and then locked (the handlers take a number's texts in order and
-    skip locked ones), so a window measures the webhooks' acceptance alone."""
-
-    def __init__(self, url: str, tag: str) -> None:
-        self.engine = create_engine(url)
-        with self.engine.begin() as conn:
-            conn.execute(
-                text(
-                    "INSERT INTO inbound_messages (provider, provider_id, sender, body, "
-                    "received_at, attempts) VALUES ('bench-hold', :pid, :sender, 'МАМА', :at, 0)"
-                ),
-                [
-                    {"pid": f"{tag}-{n}", "sender": f"+7916{tag}{n:04d}", "at": datetime.now(UTC)}
-                    for n in range(9000)
-                ],
-            )
-        self.conn = self.engine.connect()
-        self.transaction = self.conn.begin()
-        self.conn.execute(
-            text("SELECT id FROM inbound_messages WHERE provider = 'bench-hold' FOR UPDATE")
-        )
-
-    def close(self) -> None:
-        self.transaction.rollback()
-        self.conn.close()
-        self.engine.dispose()
-
-
-def scale_out(kind: str, seconds: float, folder: Path, threads: int = 8) -> dict[str, Any]:
+def scale_out(
+    kind: str, seconds: float, folder: Path, threads: int = 8, cpu_quota: float | None = None
+) -> dict[str, Any]:
     """Webhook acceptance with one `serve` process, then with two on two ports and the load
     spread over them: as deployed (each process's handler handling the texts meanwhile), and
-    with the handling held back (acceptance alone); GET /healthz the same way in the same run
-    (the floor: what this machine lets a second process add at all). Each window on a fresh
-    database and fresh processes. The load is signed before the timed window and replayed by
-    wrk when installed (else Python processes); the CPU each process used is reported."""
+    accepting alone (`serve --no-handler`: the texts stay stored for workers, none runs here);
+    GET /healthz the same way in the same run (the floor: what this machine lets a second
+    process add at all). Each window on a fresh database and fresh processes. The load is signed before the timed window and replayed by
+    wrk when installed (else Python processes); the CPU each process used is reported. With
+    `cpu_quota` (cores) each `serve` runs in its own cgroup held to that much CPU, in every
+    window: the same budget per process whether one or two run."""
     folder.mkdir(parents=True, exist_ok=True)
     public = "http://bench.invalid"  # what both processes check signatures against
     ports = [_port(), _port()]
@@ -507,30 +492,34 @@ def scale_out(kind: str, seconds: float, folder: Path, threads: int = 8) -> dict
             requests = _signed(public, int(seconds * 4000), tag)
             url = fresh_database(kind, folder)
             mock, api = _mock()
-            servers = [_serve(_env(url, public, api), p) for p in ports[:count]]
-            hold = None
+            quotas: list[CpuQuota] = []
+            servers: list[subprocess.Popen[bytes]] = []
             try:
+                for i, p in enumerate(ports[:count]):
+                    if cpu_quota is not None:
+                        quotas.append(CpuQuota(cpu_quota, f"t4b-bench-{os.getpid()}-serve{i + 1}"))
+                    quota = quotas[i] if quotas else None
+                    flag = "--no-handler" if held else None
+                    servers.append(_serve(_env(url, public, api), p, flag, quota=quota))
                 urls = [f"http://127.0.0.1:{p}" for p in ports[:count]]
                 groups = {f"serve{i + 1}": [s.pid] for i, s in enumerate(servers)} | {
                     "twilio_mock": [mock.pid]
                 }
                 name = make_url(url).database
+                drive = (urls, seconds, threads, folder, groups, name)
                 if not held:
-                    phases[count]["healthz"] = _drive(
-                        urls, None, seconds, threads, folder, groups, name
-                    )
-                hold = _Hold(url, tag) if held else None
-                inbound = _drive(urls, requests, seconds, threads, folder, groups, name)
+                    phases[count]["healthz"] = _quota_window(quotas, None, *drive)
+                inbound = _quota_window(quotas, requests, *drive)
                 inbound["stored"] = _count(url)
                 inbound["handled_by_then"] = _count(url, "WHERE processed_at IS NOT NULL")
                 inbound["repeated"] = inbound["requests"] > len(requests)
             finally:
-                if hold is not None:
-                    hold.close()
                 for server in servers:
                     server.terminate()
                 for server in servers:
                     server.wait(30)
+                for group in quotas:
+                    group.close()
                 mock.terminate()
                 mock.wait(30)
                 drop_database(url)
@@ -542,11 +531,15 @@ def scale_out(kind: str, seconds: float, folder: Path, threads: int = 8) -> dict
     def ratio(a: dict[str, Any], b: dict[str, Any]) -> float:
         return round(b["requests_per_second"] / max(1, a["requests_per_second"]), 2)
 
+    def serve_cores(window: dict[str, Any]) -> float:
+        return round(sum(v for k, v in window["cores"].items() if k.startswith("serve")), 2)
+
     return {
         "benchmark": "webhook_scale",
         "database": kind,
         "seconds": seconds,
         "clients": threads,
+        "cpu_quota": cpu_quota,
         "load_generator": one["load_generator"],
         "load_average": [round(x, 2) for x in os.getloadavg()],
         "one_process_rps": one["requests_per_second"],
@@ -562,8 +555,35 @@ def scale_out(kind: str, seconds: float, folder: Path, threads: int = 8) -> dict
         "healthz_one_rps": floor_one["requests_per_second"],
         "healthz_two_rps": floor_two["requests_per_second"],
         "healthz_speedup": ratio(floor_one, floor_two),
+        # The `serve` processes' cores together, one -> two, in each window (with a quota: at
+        # most the quota, twice the quota).
+        "serve_cores": {
+            key: [serve_cores(phases[1][key]), serve_cores(phases[2][key])]
+            for key in ("healthz", "inbound", "accept_alone")
+        },
+        "postgres_cores": {
+            key: [phases[1][key]["cores"]["postgres"], phases[2][key]["cores"]["postgres"]]
+            for key in ("healthz", "inbound", "accept_alone")
+        },
         "phases": {str(k): v for k, v in phases.items()},
     }
+
+
+def _quota_window(
+    quotas: list[CpuQuota],
+    requests: list[tuple[str, str]] | None,
+    urls: list[str],
+    *drive: Any,
+) -> dict[str, Any]:
+    """_drive, and how often each `serve` used up its quota meanwhile."""
+    before = [q.throttling() for q in quotas]
+    result = _drive(urls, requests, *drive)
+    if quotas:
+        result["quota"] = {
+            f"serve{i + 1}": throttled_in(b, q.throttling())
+            for i, (b, q) in enumerate(zip(before, quotas, strict=True))
+        }
+    return result
 
 
 def backlog(kind: str, texts: int, folder: Path, workers: int = 4) -> dict[str, Any]:

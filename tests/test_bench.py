@@ -103,3 +103,85 @@ def test_the_postgresql_scale_out_reports_its_floor_and_the_backlog_is_handled_o
     assert backlog["handled"] == backlog["texts"] == 600
     assert backlog["handled_out_of_order"] == 0 and backlog["replies_out_of_order"] == 0
     assert backlog["exact"]
+
+
+def test_a_cpu_quota_the_machine_cannot_give_is_refused_in_one_line(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "bench", "--only", "webhook", "--cpu-quota", "0"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode != 0
+    assert "Traceback" not in result.stderr
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith("bench: --cpu-quota 0.0:") and "outside" in last
+
+
+def test_a_machine_without_a_cpu_controller_is_named_as_the_reason(tmp_path: Path) -> None:
+    from bench.cpuquota import CpuQuota, Unavailable
+
+    mounts = tmp_path / "mounts"
+    mounts.write_text(
+        "proc /proc proc rw 0 0\ncgroup /sys/fs/cgroup/memory cgroup rw,memory 0 0\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(Unavailable, match="no cgroup cpu controller"):
+        CpuQuota(0.3, "t4b-test-none", mounts=mounts)
+
+
+@pytest.mark.slow
+def test_the_scale_out_holds_each_serve_to_its_cpu_quota_and_removes_its_cgroups(
+    tmp_path: Path,
+) -> None:
+    from bench.cpuquota import CpuQuota, Unavailable
+
+    pg = os.environ.get("T4B_TEST_DATABASE_URL", "")
+    if not pg.startswith("postgresql"):
+        pytest.skip("the scale-out benchmark runs on PostgreSQL (T4B_TEST_DATABASE_URL)")
+    try:
+        probe = CpuQuota(0.25, f"t4b-test-{os.getpid()}")
+    except Unavailable as error:
+        pytest.skip(f"cgroups are not writable here: {error}")
+    probe.close()
+    out = tmp_path / "results.json"
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "bench",
+            "--quick",
+            "--only",
+            "webhook",
+            "--databases",
+            "postgresql",
+            "--scale-connections",
+            "64",
+            "--backlog-workers",
+            "",
+            "--cpu-quota",
+            "0.25",
+            "--output",
+            str(out),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=os.environ | {"T4B_BENCH_PG": pg},
+    )
+    assert result.returncode == 0, result.stderr[-3000:]
+    scale = next(r for r in json.loads(out.read_text())["results"])
+    assert scale["cpu_quota"] == 0.25 and scale["errors"] == 0
+    for count, phase in scale["phases"].items():
+        for name, window in phase.items():
+            serves = {k: v for k, v in window["cores"].items() if k.startswith("serve")}
+            assert len(serves) == int(count) == len(window["quota"])
+            # No serve got more than its budget (a period's slack at the window's edges)...
+            assert all(cores <= 0.25 + 0.06 for cores in serves.values()), (name, serves)
+        # ...and 64 connections of /healthz keep each one at its limit.
+        assert all(q["throttled_share"] > 0.5 for q in phase["healthz"]["quota"].values())
+        assert phase["accept_alone"]["handled_by_then"] == 0
+    assert "each serve held to 0.25 core" in result.stdout
+    assert not list(probe.path.parent.glob("t4b-bench-*"))
