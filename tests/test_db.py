@@ -202,3 +202,31 @@ def test_a_commit_sqlite_refuses_raises_and_leaves_the_writer_lock_free(tmp_path
     engine.dispose()
     other.dispose()
     assert rows == [1]
+
+
+def test_postgresql_keeps_its_connections_when_many_requests_come_at_once(
+    database_url: str,
+) -> None:
+    if not database_url.startswith("postgresql"):
+        pytest.skip("a pool of connections to a server: PostgreSQL only")
+    engine = make_engine(database_url)
+    opened = []
+    event.listen(engine, "connect", lambda *_: opened.append(1))
+    held = threading.Barrier(12)
+
+    def request() -> None:  # twelve requests at once, each holding a connection a moment
+        with engine.connect() as connection:
+            connection.execute(text("SELECT 1"))
+            held.wait(timeout=10)
+
+    try:
+        for _ in range(3):
+            threads = [threading.Thread(target=request) for _ in range(12)]
+            for thread in threads:
+                thread.start()
+            for thread in threads:
+                thread.join()
+        # Twelve connections for three bursts: none closed and opened again between them.
+        assert len(opened) == 12
+    finally:
+        engine.dispose()
