@@ -6,9 +6,16 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import case, func, literal, select
+from sqlalchemy import case, exists, func, literal, select, text
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import ColumnElement
 
+from text4baby_ru.delivery.models import (
+    ONCE_PER_ENROLLMENT,
+    MessageKind,
+    MessageStatus,
+    OutboundMessage,
+)
 from text4baby_ru.enrollment.models import Enrollment, SubscriberStatus
 from text4baby_ru.keys import keyed_hash
 from text4baby_ru.metrics.definitions import DEFINITIONS
@@ -22,6 +29,19 @@ def pseudonym(key: bytes, person_id: int) -> str:
     return keyed_hash(key, f"person:{person_id}")[:16]
 
 
+def waiting() -> ColumnElement[bool]:
+    """Whether she has a tip queued or sending: asked of the outbox (metric_tips counts only
+    the tips that left the queue), through the unique index on (enrollment_id, content_key) of
+    tips and notices (its predicate written out, as SQLite matches it as written)."""
+    m = OutboundMessage
+    return exists().where(
+        m.enrollment_id == Enrollment.id,
+        text(ONCE_PER_ENROLLMENT),
+        m.kind == MessageKind.TIP,
+        m.status.in_((MessageStatus.QUEUED, MessageStatus.SENDING)),
+    )
+
+
 def behind(
     session: Session, *, today: date, weekdays: tuple[int, ...], key: bytes, limit: int = 100
 ) -> dict[str, Any]:
@@ -33,10 +53,11 @@ def behind(
     reason = case(
         (Enrollment.status == SubscriberStatus.PAUSED, literal("paused")),
         (zero(tips.c.unknown) > 0, literal("unknown")),
-        (zero(tips.c.queued) > 0, literal("queued")),
+        (waiting(), literal("queued")),
         (Enrollment.failures_in_a_row > 0, literal("failures")),
         (zero(tips.c.expired) > 0, literal("expired")),  # past the deadline (a slow route)
-        (zero(tips.c.planned) == 0, literal("not_yet_planned")),
+        # None waiting (the case above), so none gone means none planned.
+        (zero(tips.c.gone) == 0, literal("not_yet_planned")),
         else_=literal("missed"),
     ).label("reason")
     rows = (
