@@ -52,6 +52,12 @@ def _tips(m: Any, dialect: str, gone: bool) -> Any:
     )
 
 
+def rollups(dialect: str) -> list[Any]:
+    """Migration metrics' rollups as they stand after this one (what a bulk load backfills)."""
+    m = _metrics()
+    return [_tips(m, dialect, True) if r.table == "metric_tips" else r for r in m.rollups(dialect)]
+
+
 def _outbox_triggers(gone: bool) -> None:
     """The outbox's triggers of migration metrics again, with this metric_tips rollup (on
     PostgreSQL the same triggers call the replaced functions)."""
