@@ -6,16 +6,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import case, exists, func, literal, select, text
+from sqlalchemy import Subquery, case, func, literal, select
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.elements import ColumnElement
 
-from text4baby_ru.delivery.models import (
-    ONCE_PER_ENROLLMENT,
-    MessageKind,
-    MessageStatus,
-    OutboundMessage,
-)
+from text4baby_ru.delivery.models import MessageKind, MessageStatus, OutboundMessage
 from text4baby_ru.enrollment.models import Enrollment, SubscriberStatus
 from text4baby_ru.keys import keyed_hash
 from text4baby_ru.metrics.definitions import DEFINITIONS
@@ -29,16 +23,20 @@ def pseudonym(key: bytes, person_id: int) -> str:
     return keyed_hash(key, f"person:{person_id}")[:16]
 
 
-def waiting() -> ColumnElement[bool]:
-    """Whether she has a tip queued or sending: asked of the outbox (metric_tips counts only
-    the tips that left the queue), through the unique index on (enrollment_id, content_key) of
-    tips and notices (its predicate written out, as SQLite matches it as written)."""
+def waiting_tips() -> Subquery:
+    """Her tips queued or sending, one row per enrollment that has any: asked of the outbox
+    (metric_tips counts only the tips that left the queue) through its index on (status,
+    due_at), so the cost follows the queue, not the programme."""
     m = OutboundMessage
-    return exists().where(
-        m.enrollment_id == Enrollment.id,
-        text(ONCE_PER_ENROLLMENT),
-        m.kind == MessageKind.TIP,
-        m.status.in_((MessageStatus.QUEUED, MessageStatus.SENDING)),
+    return (
+        select(m.enrollment_id.label("enrollment_id"), func.count().label("tips"))
+        .where(
+            m.status.in_((MessageStatus.QUEUED, MessageStatus.SENDING)),
+            m.kind == MessageKind.TIP,
+            m.enrollment_id.is_not(None),
+        )
+        .group_by(m.enrollment_id)
+        .subquery("waiting")
     )
 
 
@@ -47,13 +45,13 @@ def behind(
 ) -> dict[str, Any]:
     """Counts by reason, and the `limit` enrollments missing the most tips."""
     dialect = session.get_bind().dialect.name
-    tips = tip_counts()
+    tips, waiting = tip_counts(), waiting_tips()
     expected = expected_of(tips, today, weekdays, dialect).label("expected")
     sent = zero(tips.c.sent)
     reason = case(
         (Enrollment.status == SubscriberStatus.PAUSED, literal("paused")),
         (zero(tips.c.unknown) > 0, literal("unknown")),
-        (waiting(), literal("queued")),
+        (zero(waiting.c.tips) > 0, literal("queued")),
         (Enrollment.failures_in_a_row > 0, literal("failures")),
         (zero(tips.c.expired) > 0, literal("expired")),  # past the deadline (a slow route)
         # None waiting (the case above), so none gone means none planned.
@@ -72,6 +70,7 @@ def behind(
         )
         .select_from(Enrollment)
         .outerjoin(tips, tips.c.enrollment_id == Enrollment.id)
+        .outerjoin(waiting, waiting.c.enrollment_id == Enrollment.id)
         .where(
             Enrollment.status.in_((SubscriberStatus.ACTIVE, SubscriberStatus.PAUSED)),
             Enrollment.activated_at.is_not(None),
