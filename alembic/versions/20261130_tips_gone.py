@@ -5,8 +5,8 @@ only planned - queued, planned = 0 and queued > 0: the planner's INSERT of a sen
 every one queued, upserted one metric_tips row per tip (18% of the pass at 1M, issue #17). Now
 the table has `gone` (her tips no longer queued or sending) and the outbox's triggers count only
 such tips, so a queued tip moves no count and the planner's statement aggregates nothing into
-metric_tips; who is behind asks the outbox whether she has a tip waiting, for the women behind
-only. The counts so far: gone = planned - queued, and the rows left with no count go.
+metric_tips; who is behind reads the waiting tips from the outbox (one grouped read of the
+queue). The counts so far: gone = planned - queued, and the rows left with no count go.
 
 Revision ID: tips_gone
 Revises: outcome_days
