@@ -142,7 +142,7 @@ def main() -> None:
     parser.add_argument(
         "--without-rollups",
         action="store_true",
-        help="the planner with the metrics triggers dropped (their cost, with this code)",
+        help="the planner and the sender without the metrics triggers (their cost, this code)",
     )
     parser.add_argument("--sizes", default=None, help="planner sizes, comma-separated")
     parser.add_argument(
@@ -204,7 +204,8 @@ def main() -> None:
                     rows.append(planner.run(kind, size, folder, rollups=not args.without_rollups))
                     print(_table(rows[-1:]), flush=True)
             if "sender" in only:
-                rows.append(sender.run(kind, 500 if args.quick else 20_000, folder))
+                n = 500 if args.quick else 20_000
+                rows.append(sender.run(kind, n, folder, rollups=not args.without_rollups))
                 print(_table(rows[-1:]), flush=True)
             if "webhook" in only and kind == "sqlite":
                 # the quick start's one process, then the campaign set-up (serve + a worker)

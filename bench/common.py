@@ -89,6 +89,30 @@ def fresh_database(kind: str, folder: Path, name: str | None = None) -> str:
     return url
 
 
+def drop_rollup_triggers(url: str) -> None:
+    """The same schema without the triggers that keep the metrics rollups: what the rollups
+    cost the planner and the sender (and their floors), measured with this very code."""
+    engine = make_engine(url)
+    pg = engine.dialect.name == "postgresql"
+    with engine.begin() as conn:
+        if pg:
+            found = conn.execute(
+                text(
+                    "SELECT tgname, tgrelid::regclass::text FROM pg_trigger "
+                    "WHERE tgname LIKE 'metric%' AND NOT tgisinternal"
+                )
+            ).all()
+        else:
+            found = conn.execute(
+                text(
+                    "SELECT name, tbl_name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'metric%'"
+                )
+            ).all()
+        for name, table in found:
+            conn.execute(text(f"DROP TRIGGER {name}" + (f" ON {table}" if pg else "")))
+    engine.dispose()
+
+
 def drop_database(url: str) -> None:
     """Remove a benchmark database: the PostgreSQL database, or the SQLite file with its WAL."""
     if url.startswith("postgresql"):

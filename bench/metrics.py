@@ -191,11 +191,12 @@ def fill(url: str, n: int) -> None:
 
 
 def _migration() -> Any:
-    """The rollups' migration module (its backfill builds the rollups from the raw rows)."""
+    """The rollups as the migrations leave them (migration metrics' backfill builds them from
+    the raw rows; tips_gone's metric_tips counts only the tips that left the queue)."""
     import importlib.util
 
-    path = Path(__file__).resolve().parents[1] / "alembic/versions/20261130_metrics_rollups.py"
-    spec = importlib.util.spec_from_file_location("metrics_rollups", path)
+    path = Path(__file__).resolve().parents[1] / "alembic/versions/20261130_tips_gone.py"
+    spec = importlib.util.spec_from_file_location("tips_gone", path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)

@@ -7,11 +7,16 @@ import time
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
-from bench.common import PASS_AT, drop_database, fill, fresh_database, run_child
-from text4baby_ru.db import make_engine
+from bench.common import (
+    PASS_AT,
+    drop_database,
+    drop_rollup_triggers,
+    fill,
+    fresh_database,
+    run_child,
+)
 
 PLAN_STEP = """
 import json, sys, time
@@ -92,37 +97,13 @@ def _floor(url: str, rows: int) -> float:
         return time.perf_counter() - start
 
 
-def _drop_rollup_triggers(url: str) -> None:
-    """The same schema without the triggers that keep the metrics rollups: what the rollups
-    cost the planner and its floor, measured with this very code."""
-    engine = make_engine(url)
-    pg = engine.dialect.name == "postgresql"
-    with engine.begin() as conn:
-        if pg:
-            found = conn.execute(
-                text(
-                    "SELECT tgname, tgrelid::regclass::text FROM pg_trigger "
-                    "WHERE tgname LIKE 'metric%' AND NOT tgisinternal"
-                )
-            ).all()
-        else:
-            found = conn.execute(
-                text(
-                    "SELECT name, tbl_name FROM sqlite_master WHERE type = 'trigger' AND name LIKE 'metric%'"
-                )
-            ).all()
-        for name, table in found:
-            conn.execute(text(f"DROP TRIGGER {name}" + (f" ON {table}" if pg else "")))
-    engine.dispose()
-
-
 def run(kind: str, size: int, folder: Path, rollups: bool = True) -> dict[str, Any]:
     """One size on one database: the pass, its floor, and their ratio (`rollups` False: with
     the metrics triggers dropped)."""
     folder.mkdir(parents=True, exist_ok=True)
     url = fresh_database(kind, folder)
     if not rollups:
-        _drop_rollup_triggers(url)
+        drop_rollup_triggers(url)
     try:
         fill(url, size)
         measured = run_child(PLAN_STEP, url, PASS_AT.isoformat())

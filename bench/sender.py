@@ -15,7 +15,7 @@ from typing import Any
 import requests
 from sqlalchemy import func, select, text
 
-from bench.common import ROOT, drop_database, fresh_database
+from bench.common import ROOT, drop_database, drop_rollup_triggers, fresh_database
 from text4baby_ru.clock import SystemClock
 from text4baby_ru.db import make_engine, session_factory
 from text4baby_ru.delivery.models import MessageStatus, OutboundMessage
@@ -114,10 +114,15 @@ def _floor(api: str, n: int) -> float:
 
 
 @contextmanager
-def _outbox(kind: str, folder: Path, n: int, *mock_args: str) -> Iterator[tuple[Any, str]]:
-    """A fresh database with n queued tips and a Twilio-compatible server; cleaned up after."""
+def _outbox(
+    kind: str, folder: Path, n: int, *mock_args: str, rollups: bool = True
+) -> Iterator[tuple[Any, str]]:
+    """A fresh database with n queued tips and a Twilio-compatible server; cleaned up after
+    (`rollups` False: with the metrics triggers dropped)."""
     folder.mkdir(parents=True, exist_ok=True)
     url = fresh_database(kind, folder)
+    if not rollups:
+        drop_rollup_triggers(url)
     mock, api = _mock(*mock_args)
     engine = None
     try:
@@ -143,14 +148,18 @@ def _send(sessions: Any, api: str, rate: float | None) -> tuple[Any, float]:
     return report, time.perf_counter() - start
 
 
-def run(kind: str, n: int, folder: Path, limited_rate: float = 40.0) -> dict[str, Any]:
-    """Throughput against the floor, then the rate held under a provider's limit."""
-    with _outbox(kind, folder, n) as (sessions, api):
+def run(
+    kind: str, n: int, folder: Path, limited_rate: float = 40.0, rollups: bool = True
+) -> dict[str, Any]:
+    """Throughput against the floor, then the rate held under a provider's limit (`rollups`
+    False: the throughput with the metrics triggers dropped)."""
+    with _outbox(kind, folder, n, rollups=rollups) as (sessions, api):
         report, seconds = _send(sessions, api, None)
         floor = _floor(api, min(n, 5000))
     result = {
         "benchmark": "sender",
         "database": kind,
+        "rollups": rollups,
         "messages": n,
         "sent": report.sent,
         "seconds": round(seconds, 2),

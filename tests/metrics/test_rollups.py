@@ -216,7 +216,7 @@ def test_a_repeated_or_late_report_moves_no_count(session: Session, clock: Fixed
     ).all()
     assert rows == [("delivered", 1)]
     tips = session.execute(
-        text("SELECT planned, sent, delivered FROM metric_tips WHERE enrollment_id = :e"),
+        text("SELECT gone, sent, delivered FROM metric_tips WHERE enrollment_id = :e"),
         {"e": message.enrollment_id},
     ).one()
     assert tuple(tips) == (1, 1, 1)

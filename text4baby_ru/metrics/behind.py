@@ -6,9 +6,10 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from sqlalchemy import case, func, literal, select
+from sqlalchemy import Subquery, case, func, literal, select
 from sqlalchemy.orm import Session
 
+from text4baby_ru.delivery.models import MessageKind, MessageStatus, OutboundMessage
 from text4baby_ru.enrollment.models import Enrollment, SubscriberStatus
 from text4baby_ru.keys import keyed_hash
 from text4baby_ru.metrics.definitions import DEFINITIONS
@@ -22,21 +23,39 @@ def pseudonym(key: bytes, person_id: int) -> str:
     return keyed_hash(key, f"person:{person_id}")[:16]
 
 
+def waiting_tips() -> Subquery:
+    """Her tips queued or sending, one row per enrollment that has any: asked of the outbox
+    (metric_tips counts only the tips that left the queue) through its index on (status,
+    due_at), so the cost follows the queue, not the programme."""
+    m = OutboundMessage
+    return (
+        select(m.enrollment_id.label("enrollment_id"), func.count().label("tips"))
+        .where(
+            m.status.in_((MessageStatus.QUEUED, MessageStatus.SENDING)),
+            m.kind == MessageKind.TIP,
+            m.enrollment_id.is_not(None),
+        )
+        .group_by(m.enrollment_id)
+        .subquery("waiting")
+    )
+
+
 def behind(
     session: Session, *, today: date, weekdays: tuple[int, ...], key: bytes, limit: int = 100
 ) -> dict[str, Any]:
     """Counts by reason, and the `limit` enrollments missing the most tips."""
     dialect = session.get_bind().dialect.name
-    tips = tip_counts()
+    tips, waiting = tip_counts(), waiting_tips()
     expected = expected_of(tips, today, weekdays, dialect).label("expected")
     sent = zero(tips.c.sent)
     reason = case(
         (Enrollment.status == SubscriberStatus.PAUSED, literal("paused")),
         (zero(tips.c.unknown) > 0, literal("unknown")),
-        (zero(tips.c.queued) > 0, literal("queued")),
+        (zero(waiting.c.tips) > 0, literal("queued")),
         (Enrollment.failures_in_a_row > 0, literal("failures")),
         (zero(tips.c.expired) > 0, literal("expired")),  # past the deadline (a slow route)
-        (zero(tips.c.planned) == 0, literal("not_yet_planned")),
+        # None waiting (the case above), so none gone means none planned.
+        (zero(tips.c.gone) == 0, literal("not_yet_planned")),
         else_=literal("missed"),
     ).label("reason")
     rows = (
@@ -51,6 +70,7 @@ def behind(
         )
         .select_from(Enrollment)
         .outerjoin(tips, tips.c.enrollment_id == Enrollment.id)
+        .outerjoin(waiting, waiting.c.enrollment_id == Enrollment.id)
         .where(
             Enrollment.status.in_((SubscriberStatus.ACTIVE, SubscriberStatus.PAUSED)),
             Enrollment.activated_at.is_not(None),

@@ -45,16 +45,15 @@ def expected_tips(today: date, weekdays: tuple[int, ...], dialect: str) -> Colum
 
 
 def tip_counts() -> FromClause:
-    """Her tips by what became of them, one row per enrollment that has any (the rollup kept
-    by the outbox's triggers)."""
+    """Her tips that left the queue by what became of them, one row per enrollment that has
+    any (the rollup kept by the outbox's triggers)."""
     return TipCounts.__table__.alias("tips")
 
 
 def expected_of(tips: Any, today: date, weekdays: tuple[int, ...], dialect: str) -> Any:
     """Her expected tips: her send days so far, or the tips that already went to her when more
     (a send day may carry two newborn essentials; today's tip once it went)."""
-    gone = zero(tips.c.planned) - zero(tips.c.queued)
-    return days.greatest(dialect, expected_tips(today, weekdays, dialect), gone)
+    return days.greatest(dialect, expected_tips(today, weekdays, dialect), zero(tips.c.gone))
 
 
 def zero(column: Any) -> ColumnElement[int]:

@@ -82,18 +82,19 @@ class ActiveDates(Base):
 
 
 class TipCounts(Base):
-    """Each enrollment's tips by what became of them (sent: accepted by the gateway, that is
-    sent, delivered or undelivered; failed: failed or undelivered; queued: queued or sending;
-    expired: could not go before their deadline)."""
+    """Each enrollment's tips that left the queue, by what became of them (gone: every tip no
+    longer queued or sending; sent: accepted by the gateway, that is sent, delivered or
+    undelivered; failed: failed or undelivered; expired: could not go before their deadline).
+    A queued tip counts nowhere here, so planning one writes no row (who is behind asks the
+    outbox for her waiting tips)."""
 
     __tablename__ = "metric_tips"
 
     enrollment_id: Mapped[int] = mapped_column(Integer, primary_key=True)
-    planned: Mapped[int] = mapped_column(Integer)
+    gone: Mapped[int] = mapped_column(Integer)
     sent: Mapped[int] = mapped_column(Integer)
     delivered: Mapped[int] = mapped_column(Integer)
     failed: Mapped[int] = mapped_column(Integer)
-    queued: Mapped[int] = mapped_column(Integer)
     unknown: Mapped[int] = mapped_column(Integer)
     expired: Mapped[int] = mapped_column(Integer)  # past their deadline (a throttled route)
 

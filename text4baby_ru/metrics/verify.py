@@ -108,8 +108,9 @@ def _tips(session: Session, _: str) -> Counts:
 
     query = (
         select(
-            m.enrollment_id, func.count(), of(M.SENT, M.DELIVERED, M.UNDELIVERED), of(M.DELIVERED),
-            of(M.FAILED, M.UNDELIVERED), of(M.QUEUED, M.SENDING), of(M.UNKNOWN), of(M.EXPIRED),
+            m.enrollment_id, func.count().filter(m.status.not_in((M.QUEUED, M.SENDING))),
+            of(M.SENT, M.DELIVERED, M.UNDELIVERED), of(M.DELIVERED), of(M.FAILED, M.UNDELIVERED),
+            of(M.UNKNOWN), of(M.EXPIRED),
         )
         .where(m.kind == MessageKind.TIP, m.enrollment_id.is_not(None))
         .group_by(m.enrollment_id)
