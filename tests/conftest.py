@@ -55,6 +55,17 @@ def _pg_database(base_url: str) -> Iterator[str]:
 
 
 @pytest.fixture
+def empty_database_url(tmp_path: Path) -> Iterator[str]:
+    """A database of its own with no tables yet, for tests that migrate it step by step."""
+    if PG_URL:
+        gen = _pg_database(PG_URL)
+        yield next(gen)
+        gen.close()
+    else:
+        yield f"sqlite:///{tmp_path / 'before.db'}"
+
+
+@pytest.fixture
 def fresh_database_url(tmp_path: Path) -> Iterator[str]:
     """A database of its own (migrated, library imported) for tests that commit for real:
     live servers and several processes."""

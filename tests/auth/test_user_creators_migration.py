@@ -3,33 +3,18 @@ the audit log's user.create events."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
-
-import pytest
 from alembic import command
 from sqlalchemy import text
 
-from tests.conftest import PG_URL, _pg_database
 from text4baby_ru.db import make_engine
 from text4baby_ru.migrations import alembic_config
 
 
-@pytest.fixture
-def empty_url(tmp_path: Path) -> Iterator[str]:
-    if PG_URL:
-        gen = _pg_database(PG_URL)
-        yield next(gen)
-        gen.close()
-    else:
-        yield f"sqlite:///{tmp_path / 'before.db'}"
-
-
 def test_users_made_before_the_migration_get_their_maker_from_the_audit_log(
-    empty_url: str,
+    empty_database_url: str,
 ) -> None:
-    command.upgrade(alembic_config(empty_url), "faults_web")
-    engine = make_engine(empty_url)
+    command.upgrade(alembic_config(empty_database_url), "faults_web")
+    engine = make_engine(empty_database_url)
     at = "2026-11-29 10:00:00"
     with engine.begin() as conn:
         for user_id, name, role in ((1, "Ольга", "admin"), (2, "Её рецензент", "reviewer")):
@@ -45,8 +30,8 @@ def test_users_made_before_the_migration_get_their_maker_from_the_audit_log(
             {"at": at},
         )
     engine.dispose()
-    command.upgrade(alembic_config(empty_url), "head")
-    engine = make_engine(empty_url)
+    command.upgrade(alembic_config(empty_database_url), "head")
+    engine = make_engine(empty_database_url)
     with engine.connect() as conn:
         made = dict(conn.execute(text("SELECT id, created_by_id FROM users ORDER BY id")).all())
     engine.dispose()

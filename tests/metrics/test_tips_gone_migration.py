@@ -3,17 +3,13 @@ queue, keeps counting after it, and its downgrade brings planned and queued back
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 from typing import Any
 
-import pytest
 from alembic import command
 from sqlalchemy import text
 from sqlalchemy.orm import Session
 
-from tests.conftest import PG_URL, _pg_database
 from tests.factories import make_enrollment, make_person
 from tests.metrics.builders import make_message
 from text4baby_ru.db import make_engine
@@ -23,16 +19,6 @@ from text4baby_ru.migrations import alembic_config
 
 AT = datetime(2026, 11, 30, 7, 5, tzinfo=UTC)
 S = MessageStatus
-
-
-@pytest.fixture
-def empty_url(tmp_path: Path) -> Iterator[str]:
-    if PG_URL:
-        gen = _pg_database(PG_URL)
-        yield next(gen)
-        gen.close()
-    else:
-        yield f"sqlite:///{tmp_path / 'before.db'}"
 
 
 def _tips(url: str, columns: str) -> dict[int, tuple[int, ...]]:
@@ -67,35 +53,48 @@ def _clean(url: str) -> list[Any]:
     return found
 
 
-def test_planned_and_queued_become_gone_and_come_back_on_downgrade(empty_url: str) -> None:
-    config = alembic_config(empty_url)
+def test_planned_and_queued_become_gone_and_come_back_on_downgrade(empty_database_url: str) -> None:
+    config = alembic_config(empty_database_url)
     command.upgrade(config, "outcome_days")
     before = _write(
-        empty_url, {"mixed": [S.QUEUED, S.SENT, S.DELIVERED, S.FAILED], "waiting": [S.QUEUED]}, 0
+        empty_database_url,
+        {"mixed": [S.QUEUED, S.SENT, S.DELIVERED, S.FAILED], "waiting": [S.QUEUED]},
+        0,
     )
     mixed, waiting = before["mixed"], before["waiting"]
     old = "planned, sent, delivered, failed, queued, unknown, expired"
-    assert _tips(empty_url, old) == {mixed: (4, 2, 1, 1, 1, 0, 0), waiting: (1, 0, 0, 0, 1, 0, 0)}
+    assert _tips(empty_database_url, old) == {
+        mixed: (4, 2, 1, 1, 1, 0, 0),
+        waiting: (1, 0, 0, 0, 1, 0, 0),
+    }
 
     command.upgrade(config, "tips_gone")
     new = "gone, sent, delivered, failed, unknown, expired"
     # Her queued tip counts nowhere; a woman with only a queued tip has no row at all.
-    assert _tips(empty_url, new) == {mixed: (3, 2, 1, 1, 0, 0)}
-    after = _write(empty_url, {"planned": [S.QUEUED, S.SENDING], "sent": [S.QUEUED, S.SENT]}, 10)
-    assert _tips(empty_url, new) == {mixed: (3, 2, 1, 1, 0, 0), after["sent"]: (1, 1, 0, 0, 0, 0)}
-    assert _clean(empty_url) == []
+    assert _tips(empty_database_url, new) == {mixed: (3, 2, 1, 1, 0, 0)}
+    after = _write(
+        empty_database_url, {"planned": [S.QUEUED, S.SENDING], "sent": [S.QUEUED, S.SENT]}, 10
+    )
+    assert _tips(empty_database_url, new) == {
+        mixed: (3, 2, 1, 1, 0, 0),
+        after["sent"]: (1, 1, 0, 0, 0, 0),
+    }
+    assert _clean(empty_database_url) == []
 
     command.downgrade(config, "outcome_days")
-    assert _tips(empty_url, old) == {
+    assert _tips(empty_database_url, old) == {
         mixed: (4, 2, 1, 1, 1, 0, 0),
         waiting: (1, 0, 0, 0, 1, 0, 0),
         after["planned"]: (2, 0, 0, 0, 2, 0, 0),
         after["sent"]: (2, 1, 0, 0, 1, 0, 0),
     }
     # The old triggers count again: a queued tip adds to planned and queued.
-    again = _write(empty_url, {"later": [S.QUEUED]}, 20)
-    assert _tips(empty_url, old)[again["later"]] == (1, 0, 0, 0, 1, 0, 0)
+    again = _write(empty_database_url, {"later": [S.QUEUED]}, 20)
+    assert _tips(empty_database_url, old)[again["later"]] == (1, 0, 0, 0, 1, 0, 0)
 
     command.upgrade(config, "head")
-    assert _tips(empty_url, new) == {mixed: (3, 2, 1, 1, 0, 0), after["sent"]: (1, 1, 0, 0, 0, 0)}
-    assert _clean(empty_url) == []
+    assert _tips(empty_database_url, new) == {
+        mixed: (3, 2, 1, 1, 0, 0),
+        after["sent"]: (1, 1, 0, 0, 0, 0),
+    }
+    assert _clean(empty_database_url) == []
