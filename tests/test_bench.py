@@ -14,16 +14,24 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 
 
-@pytest.mark.slow
-def test_the_quick_benchmark_runs_and_reports_each_figure_against_its_floor(tmp_path: Path) -> None:
-    out = tmp_path / "results.json"
-    result = subprocess.run(
-        [sys.executable, "-m", "bench", "--quick", "--databases", "sqlite", "--output", str(out)],
+def run_bench(
+    *args: str, timeout: int = 300, pg: str | None = None
+) -> subprocess.CompletedProcess[str]:
+    """`python -m bench ARGS` from the repository, its output captured (PostgreSQL: `pg`)."""
+    return subprocess.run(
+        [sys.executable, "-m", "bench", *args],
         cwd=ROOT,
         capture_output=True,
         text=True,
-        timeout=300,
+        timeout=timeout,
+        env=os.environ | {"T4B_BENCH_PG": pg} if pg else None,
     )
+
+
+@pytest.mark.slow
+def test_the_quick_benchmark_runs_and_reports_each_figure_against_its_floor(tmp_path: Path) -> None:
+    out = tmp_path / "results.json"
+    result = run_bench("--quick", "--databases", "sqlite", "--output", str(out))
     assert result.returncode == 0, result.stderr[-3000:]
     report = json.loads(out.read_text())
     assert report["machine"]["cores"] and report["commit"]
@@ -63,28 +71,19 @@ def test_the_postgresql_scale_out_reports_its_floor_and_the_backlog_is_handled_o
     if not pg.startswith("postgresql"):
         pytest.skip("the scale-out benchmark runs on PostgreSQL (T4B_TEST_DATABASE_URL)")
     out = tmp_path / "results.json"
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "bench",
-            "--quick",
-            "--only",
-            "webhook",
-            "--databases",
-            "postgresql",
-            "--scale-connections",
-            "8",
-            "--backlog-workers",
-            "2",
-            "--output",
-            str(out),
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env=os.environ | {"T4B_BENCH_PG": pg},
+    result = run_bench(
+        "--quick",
+        "--only",
+        "webhook",
+        "--databases",
+        "postgresql",
+        "--scale-connections",
+        "8",
+        "--backlog-workers",
+        "2",
+        "--output",
+        str(out),
+        pg=pg,
     )
     assert result.returncode == 0, result.stderr[-3000:]
     rows = {r["benchmark"]: r for r in json.loads(out.read_text())["results"]}
@@ -106,13 +105,7 @@ def test_the_postgresql_scale_out_reports_its_floor_and_the_backlog_is_handled_o
 
 
 def test_a_cpu_quota_the_machine_cannot_give_is_refused_in_one_line(tmp_path: Path) -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "bench", "--only", "webhook", "--cpu-quota", "0"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = run_bench("--only", "webhook", "--cpu-quota", "0", timeout=120)
     assert result.returncode != 0
     assert "Traceback" not in result.stderr
     last = result.stderr.strip().splitlines()[-1]
@@ -146,30 +139,21 @@ def test_the_scale_out_holds_each_serve_to_its_cpu_quota_and_removes_its_cgroups
         pytest.skip(f"cgroups are not writable here: {error}")
     probe.close()
     out = tmp_path / "results.json"
-    result = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "bench",
-            "--quick",
-            "--only",
-            "webhook",
-            "--databases",
-            "postgresql",
-            "--scale-connections",
-            "64",
-            "--backlog-workers",
-            "",
-            "--cpu-quota",
-            "0.25",
-            "--output",
-            str(out),
-        ],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-        env=os.environ | {"T4B_BENCH_PG": pg},
+    result = run_bench(
+        "--quick",
+        "--only",
+        "webhook",
+        "--databases",
+        "postgresql",
+        "--scale-connections",
+        "64",
+        "--backlog-workers",
+        "",
+        "--cpu-quota",
+        "0.25",
+        "--output",
+        str(out),
+        pg=pg,
     )
     assert result.returncode == 0, result.stderr[-3000:]
     scale = next(r for r in json.loads(out.read_text())["results"])
