@@ -47,14 +47,16 @@ def test_text_lines_append_the_ids_and_mask_tracebacks_too() -> None:
 
 
 def _run_a_scheduled_job() -> None:
-    """A real APScheduler job, run once, as the scheduler runs each pass."""
+    """A real APScheduler job, run once, as the scheduler runs each pass: an interval job
+    started at once (a one-off job is removed after its run, and a shutdown at that moment
+    raised JobLookupError in the scheduler's thread)."""
     import threading
 
     from apscheduler.schedulers.background import BackgroundScheduler
 
     done = threading.Event()
-    scheduler = BackgroundScheduler()
-    scheduler.add_job(done.set, id="pass")
+    scheduler = BackgroundScheduler(timezone="UTC")
+    scheduler.add_job(done.set, "interval", hours=1, id="pass", next_run_time=datetime.now(UTC))
     scheduler.start()
     assert done.wait(10)
     scheduler.shutdown(wait=True)
