@@ -113,7 +113,8 @@ def answer(
     if got is not None:
         result, as_of = got
     else:
-        result = compute(session, metric, asked, max(limit or LISTED, LISTED))
+        # What is stored lists LISTED; what is not stored lists what was asked.
+        result = compute(session, metric, asked, limit if live and limit else LISTED)
         as_of = now
         if not live:
             with unit_of_work(sessions) as writer:
