@@ -192,15 +192,13 @@ def fill(url: str, n: int) -> None:
 
 def _migration() -> Any:
     """The rollups as the migrations leave them (migration metrics' backfill builds them from
-    the raw rows; tips_gone's metric_tips counts only the tips that left the queue)."""
-    import importlib.util
+    the raw rows; tips_gone's metric_tips counts only the tips that left the queue), as Alembic
+    loads the revision."""
+    from alembic.script import ScriptDirectory
 
-    path = Path(__file__).resolve().parents[1] / "alembic/versions/20261130_tips_gone.py"
-    spec = importlib.util.spec_from_file_location("tips_gone", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    from text4baby_ru.migrations import alembic_config
+
+    return ScriptDirectory.from_config(alembic_config("sqlite://")).get_revision("tips_gone").module
 
 
 def queries(sessions: Any) -> dict[str, Callable[[], object]]:

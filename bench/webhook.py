@@ -477,10 +477,11 @@ def scale_out(
     spread over them: as deployed (each process's handler handling the texts meanwhile), and
     accepting alone (`serve --no-handler`: the texts stay stored for workers, none runs here);
     GET /healthz the same way in the same run (the floor: what this machine lets a second
-    process add at all). Each window on a fresh database and fresh processes. The load is signed before the timed window and replayed by
-    wrk when installed (else Python processes); the CPU each process used is reported. With
-    `cpu_quota` (cores) each `serve` runs in its own cgroup held to that much CPU, in every
-    window: the same budget per process whether one or two run."""
+    process add at all). Each window on a fresh database and fresh processes. The load is
+    signed before the timed window and replayed by wrk when installed (else Python processes);
+    the CPU each process used is reported. With `cpu_quota` (cores) each `serve` runs in its own
+    cgroup held to that much CPU, in every window: the same budget per process whether one or
+    two run."""
     folder.mkdir(parents=True, exist_ok=True)
     public = "http://bench.invalid"  # what both processes check signatures against
     ports = [_port(), _port()]
